@@ -1,0 +1,11 @@
+package io.eden.application.port.out;
+
+import java.util.Optional;
+
+/** Durable progress markers of data movement, by migration and interlay, so a restart resumes. */
+public interface CheckpointRepository {
+
+    Optional<String> load(String migrationId, String interlayId, String key);
+
+    void save(String migrationId, String interlayId, String key, String value);
+}
