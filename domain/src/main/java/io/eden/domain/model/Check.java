@@ -32,6 +32,7 @@ public final class Check {
         if (!(value >= 0.0 && value <= 1.0)) {
             throw new InvalidValueException(field, field + " must be between 0 and 1");
         }
-        return value;
+        // -0.0 is a legal double but not a distinct percentage; stores would not keep the sign
+        return value == 0.0 ? 0.0 : value;
     }
 }

@@ -65,7 +65,13 @@ public record EndpointUri(String scheme, Optional<String> user, Optional<String>
                 password = Optional.of(decode(userInfo.substring(colon + 1)));
             }
         }
-        return new EndpointUri(uri.getScheme().toLowerCase(Locale.ROOT), user, password, uri.getHost(),
+        // java.net.URI keeps an IPv6 literal in its brackets; the record holds the bare address
+        // (textual forms add the brackets back), so that it round-trips and can be connected to.
+        String host = uri.getHost();
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        return new EndpointUri(uri.getScheme().toLowerCase(Locale.ROOT), user, password, host,
                 uri.getPort() < 0 ? OptionalInt.empty() : OptionalInt.of(uri.getPort()),
                 uri.getRawPath() == null ? "" : decode(uri.getRawPath()), parseQuery(uri.getRawQuery()));
     }
@@ -131,7 +137,11 @@ public record EndpointUri(String scheme, Optional<String> user, Optional<String>
         }
         text.append(host.contains(":") ? "[" + host + "]" : host);
         port.ifPresent(p -> text.append(':').append(p));
-        text.append(path);
+        // the path was decoded when parsed: encode it again, segment by segment
+        for (String segment : path.split("/", -1)) {
+            text.append(encode(segment)).append('/');
+        }
+        text.setLength(text.length() - 1);
         if (!query.isEmpty()) {
             text.append('?');
             query.forEach((k, v) -> text.append(encode(k)).append('=').append(encode(v)).append('&'));

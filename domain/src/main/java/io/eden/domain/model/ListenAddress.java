@@ -26,8 +26,12 @@ public record ListenAddress(String host, int port) {
         String host = value.substring(0, colon);
         if (host.startsWith("[") && host.endsWith("]")) {
             host = host.substring(1, host.length() - 1);
-        }
-        if (host.isEmpty()) {
+            if (host.isEmpty()) {
+                throw new InvalidValueException("listen", "listen has an empty IPv6 address; use [::]:PORT for all");
+            }
+        } else if (host.contains(":")) {
+            throw new InvalidValueException("listen", "listen needs brackets around an IPv6 address, e.g. [::1]:6379");
+        } else if (host.isEmpty()) {
             host = "0.0.0.0";
         }
         int port;

@@ -1,6 +1,5 @@
 package io.eden.domain.model;
 
-import io.eden.domain.error.IllegalPhaseChangeException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

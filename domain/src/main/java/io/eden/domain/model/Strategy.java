@@ -12,7 +12,7 @@ public sealed interface Strategy permits Strategy.Canary {
     /** Reads move by slot percentage; writes follow the write mode. */
     record Canary(double readPercentage, WriteMode writeMode) implements Strategy {
         public Canary {
-            Check.fraction("read_percentage", readPercentage);
+            readPercentage = Check.fraction("read_percentage", readPercentage);
             Check.required("write_mode", writeMode);
         }
 

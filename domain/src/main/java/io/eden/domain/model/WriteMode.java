@@ -23,7 +23,7 @@ public sealed interface WriteMode permits WriteMode.DualWrite, WriteMode.Cutover
      */
     record Cutover(double writePercentage) implements WriteMode {
         public Cutover {
-            Check.fraction("write_percentage", writePercentage);
+            writePercentage = Check.fraction("write_percentage", writePercentage);
         }
 
         @Override

@@ -1,6 +1,6 @@
-package io.eden.domain.error;
+package io.eden.domain.model;
 
-import io.eden.domain.model.Phase;
+import io.eden.domain.error.DomainException;
 
 /** A migration was asked to move to a phase its current phase does not lead to. */
 public final class IllegalPhaseChangeException extends DomainException {
