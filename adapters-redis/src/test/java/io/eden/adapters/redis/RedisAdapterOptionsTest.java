@@ -1,0 +1,45 @@
+package io.eden.adapters.redis;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.eden.adapters.redis.proxy.ProxySettings;
+import io.eden.adapters.redis.resp.RespLimits;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class RedisAdapterOptionsTest {
+
+    @Test
+    void without_options_the_limits_are_those_of_redis() {
+        ProxySettings settings = RedisAdapterOptions.parse(Map.of());
+        assertEquals(new RespLimits(512L * 1024 * 1024, 1024 * 1024, 128, 64 * 1024), settings.clientLimits());
+        assertEquals(Duration.ofSeconds(2), settings.healthTimeout());
+    }
+
+    @Test
+    void sizes_take_redis_suffixes_and_numbers_are_read_exactly() {
+        ProxySettings settings = RedisAdapterOptions.parse(Map.of("max-bulk-length", "16mb",
+                "max-aggregate-length", "5000", "max-nesting-depth", "32", "max-inline-length", "8kb",
+                "upstream-connect-timeout-ms", "750", "health-timeout-ms", "1500"));
+        assertEquals(new RespLimits(16L << 20, 5000, 32, 8192), settings.clientLimits());
+        assertEquals(Duration.ofMillis(750), settings.upstreamConnectTimeout());
+        assertEquals(Duration.ofMillis(1500), settings.healthTimeout());
+        assertEquals(2_000_000, RedisAdapterOptions.parse(Map.of("max-bulk-length", "2m")).clientLimits().maxBulkLength());
+        assertEquals(3072, RedisAdapterOptions.parse(Map.of("max-bulk-length", "3KB")).clientLimits().maxBulkLength());
+    }
+
+    @Test
+    void invalid_values_are_refused_with_the_option_name() {
+        IllegalArgumentException tooBig = assertThrows(IllegalArgumentException.class,
+                () -> RedisAdapterOptions.parse(Map.of("max-bulk-length", "4gb")));
+        assertTrue(tooBig.getMessage().contains("maxBulkLength"), tooBig.getMessage());
+        IllegalArgumentException notASize = assertThrows(IllegalArgumentException.class,
+                () -> RedisAdapterOptions.parse(Map.of("max-inline-length", "lots")));
+        assertTrue(notASize.getMessage().contains("max-inline-length must be a size"), notASize.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> RedisAdapterOptions.parse(Map.of("health-timeout-ms", "0")));
+    }
+}
