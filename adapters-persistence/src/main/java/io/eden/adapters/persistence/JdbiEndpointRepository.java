@@ -10,7 +10,6 @@ import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.JdbiException;
 
 /** Endpoints in table {@code endpoints}; the URI is stored whole, password included, and never logged. */
 final class JdbiEndpointRepository implements EndpointRepository {
@@ -23,20 +22,14 @@ final class JdbiEndpointRepository implements EndpointRepository {
 
     @Override
     public boolean insert(Endpoint endpoint) {
-        try {
+        return SqlErrors.insertUnlessTaken(() -> {
             jdbi.useHandle(handle -> handle.createUpdate(
                             "INSERT INTO endpoints (id, protocol, uri) VALUES (:id, :protocol, :uri)")
                     .bind("id", endpoint.id())
                     .bind("protocol", endpoint.protocol().value())
                     .bind("uri", endpoint.uri().unredacted())
                     .execute());
-            return true;
-        } catch (JdbiException e) {
-            if (SqlErrors.isUniqueViolation(e)) {
-                return false;
-            }
-            throw e;
-        }
+        });
     }
 
     @Override

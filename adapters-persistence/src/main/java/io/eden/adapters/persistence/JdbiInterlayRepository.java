@@ -13,7 +13,6 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Update;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -42,20 +41,12 @@ final class JdbiInterlayRepository implements InterlayRepository {
 
     @Override
     public boolean insert(Interlay interlay) {
-        try {
-            jdbi.useTransaction(handle -> {
-                bindColumns(handle.createUpdate("INSERT INTO interlays (id, protocol, listen_host, listen_port, "
-                        + "tls, endpoint_id) VALUES (:id, :protocol, :host, :port, :tls, :endpoint)"), interlay)
-                        .execute();
-                insertSettings(handle, interlay);
-            });
-            return true;
-        } catch (JdbiException e) {
-            if (SqlErrors.isUniqueViolation(e)) {
-                return false;
-            }
-            throw e;
-        }
+        return SqlErrors.insertUnlessTaken(() -> jdbi.useTransaction(handle -> {
+            bindColumns(handle.createUpdate("INSERT INTO interlays (id, protocol, listen_host, listen_port, "
+                    + "tls, endpoint_id) VALUES (:id, :protocol, :host, :port, :tls, :endpoint)"), interlay)
+                    .execute();
+            insertSettings(handle, interlay);
+        }));
     }
 
     @Override

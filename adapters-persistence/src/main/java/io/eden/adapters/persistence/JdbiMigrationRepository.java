@@ -23,7 +23,6 @@ import java.util.Objects;
 import java.util.Optional;
 import org.jdbi.v3.core.Handle;
 import org.jdbi.v3.core.Jdbi;
-import org.jdbi.v3.core.JdbiException;
 import org.jdbi.v3.core.statement.PreparedBatch;
 import org.jdbi.v3.core.statement.Update;
 import org.jdbi.v3.core.transaction.TransactionIsolationLevel;
@@ -49,7 +48,7 @@ final class JdbiMigrationRepository implements MigrationRepository {
     @Override
     public boolean insert(Migration migration) {
         checkKeys(migration);
-        try {
+        return SqlErrors.insertUnlessTaken(() -> {
             jdbi.useTransaction(handle -> {
                 bindColumns(handle.createUpdate("INSERT INTO migrations (id, description, strategy_type, "
                         + "read_percentage, write_mode, write_policy, write_percentage, data_type, data_replace, "
@@ -60,13 +59,7 @@ final class JdbiMigrationRepository implements MigrationRepository {
                         + ":created_at_ns, :updated_at_s, :updated_at_ns)"), migration).execute();
                 insertInterlays(handle, migration);
             });
-            return true;
-        } catch (JdbiException e) {
-            if (SqlErrors.isUniqueViolation(e)) {
-                return false;
-            }
-            throw e;
-        }
+        });
     }
 
     @Override
