@@ -163,12 +163,19 @@ class MigrationLifecycleTest {
         assertEquals(2, dirty.lastValidation().orElseThrow().differences());
         assertEquals(List.of("cache:user:1", "cache:user:2"), dirty.lastValidation().orElseThrow().firstDifferences());
         assertFalse(dirty.readyForCutover(), "validation found differences");
+        assertEquals(Phase.REPLICATING, dirty.phase(), "differences send the migration back to replicating");
+        assertEquals(Optional.of("validation found 2 differences"), dirty.phaseReason());
 
         movement.report(100, List.of());
         MigrationStatus clean = eden.uc.validateMigration().execute("m1");
         assertEquals(100, clean.lastValidation().orElseThrow().keysCompared());
         assertTrue(clean.lastValidation().orElseThrow().clean());
         assertTrue(clean.readyForCutover());
+        assertEquals(Phase.VALIDATING, clean.phase(), "a clean comparison leaves the migration validating");
+        assertEquals(List.of("pending>ready", "ready>replicating", "replicating>validating",
+                        "validating>replicating", "replicating>validating"),
+                eden.uc.getMigration().execute("m1").history().stream()
+                        .map(c -> c.from().wireName() + ">" + c.to().wireName()).toList());
         assertEquals(2, movement.validations.get());
 
         movement.progress(100, 100, true, 7);
@@ -220,11 +227,36 @@ class MigrationLifecycleTest {
     }
 
     @Test
+    void aFailureReportedWhileStartingRollsBackAfterTheStartNotBeforeIt() {
+        moving().readyMigration(new FailureHandling.RollbackAll());
+        eden.redisAdapter().whileStarting = request -> request.events().failed("target refused the first copy batch");
+        eden.uc.startMigration().execute("m1");
+        MigrationView m1 = eden.uc.getMigration().execute("m1");
+        assertEquals(Phase.ROLLED_BACK, m1.migration().phase());
+        assertEquals(List.of("pending>ready", "ready>replicating", "replicating>rolling_back",
+                        "rolling_back>rolled_back"),
+                m1.history().stream().map(c -> c.from().wireName() + ">" + c.to().wireName()).toList());
+        assertEquals(1, eden.redisAdapter().movement("cache").closes.get(), "the movement was stopped");
+    }
+
+    @Test
+    void aCopyCompletedWhileStartingStillOpensCanaryReads() {
+        moving().readyMigration();
+        eden.redisAdapter().whileStarting = request -> {
+            eden.redisAdapter().movements.get(0).progress(3, 3, true, 0);
+            request.events().copyCompleted();
+        };
+        eden.uc.updateMigrationStrategy().execute("m1", Fixture.dual(1.0));
+        eden.uc.startMigration().execute("m1");
+        assertEquals(io.eden.domain.routing.Side.TARGET, eden.route("cache").current().decide(16383).read());
+    }
+
+    @Test
     void aReportedFailureWithRollbackAllRollsBackWithTheReason() {
         moving().readyMigration(new FailureHandling.RollbackAll());
         eden.uc.startMigration().execute("m1");
         FakeMovement movement = eden.redisAdapter().movement("cache");
-        movement.request.failures().failed("mirror to target timed out");
+        movement.request.events().failed("mirror to target timed out");
         MigrationView m1 = eden.uc.getMigration().execute("m1");
         assertEquals(Phase.ROLLED_BACK, m1.migration().phase());
         String reason = m1.migration().phaseReason().orElseThrow();
@@ -245,7 +277,7 @@ class MigrationLifecycleTest {
     void furtherFailuresAfterTheRollbackAreAbsorbed() {
         moving().readyMigration(new FailureHandling.RollbackAll());
         eden.uc.startMigration().execute("m1");
-        var failures = eden.redisAdapter().movement("cache").request.failures();
+        var failures = eden.redisAdapter().movement("cache").request.events();
         failures.failed("first");
         // in-flight mirrors keep failing after the rollback: the adapter must not get an exception back
         failures.failed("second");
@@ -261,7 +293,7 @@ class MigrationLifecycleTest {
         eden.uc.startMigration().execute("m1");
         eden.uc.updateMigrationStrategy().execute("m1", Fixture.cutover(1, 1));
         eden.uc.completeMigration().execute("m1");
-        eden.redisAdapter().movement("cache").request.failures().failed("late mirror reply");
+        eden.redisAdapter().movement("cache").request.events().failed("late mirror reply");
         assertEquals(Phase.COMPLETED, eden.uc.getMigration().execute("m1").migration().phase());
     }
 
@@ -269,7 +301,7 @@ class MigrationLifecycleTest {
     void aReportedFailureWithRetryThenAllAlsoRollsBack() {
         moving().readyMigration(new FailureHandling.RetryThenAll(3));
         eden.uc.startMigration().execute("m1");
-        eden.redisAdapter().movement("cache").request.failures().failed("still failing");
+        eden.redisAdapter().movement("cache").request.events().failed("still failing");
         MigrationView m1 = eden.uc.getMigration().execute("m1");
         assertEquals(Phase.ROLLED_BACK, m1.migration().phase());
         assertTrue(m1.migration().phaseReason().orElseThrow().contains("retry_then_all"));
@@ -280,7 +312,7 @@ class MigrationLifecycleTest {
         moving().readyMigration(new FailureHandling.AllowPartial());
         eden.uc.startMigration().execute("m1");
         FakeMovement movement = eden.redisAdapter().movement("cache");
-        movement.request.failures().failed("one key failed");
+        movement.request.events().failed("one key failed");
         MigrationView m1 = eden.uc.getMigration().execute("m1");
         assertEquals(Phase.REPLICATING, m1.migration().phase());
         assertEquals(List.of("pending>ready", "ready>replicating"), steps(m1.history()));

@@ -53,7 +53,8 @@ class RouteViewTest {
         eden.uc.updateMigrationStrategy().execute("m1", Fixture.dual(0.5));
         assertEquals(Side.SOURCE, route.current().decide(0).read());
         eden.redisAdapter().movement("cache").progress(5, 5, true, 0);
-        eden.uc.updateMigrationStrategy().execute("m1", Fixture.dual(0.5));
+        assertFalse(route.current().state().orElseThrow().copyComplete(), "the route follows events, not polls");
+        eden.redisAdapter().movement("cache").request.events().copyCompleted();
         RouteSnapshot canary = route.current();
         assertTrue(canary.state().orElseThrow().copyComplete());
         assertEquals(Side.TARGET, canary.decide(0).read());
@@ -72,7 +73,7 @@ class RouteViewTest {
         assertEquals(Side.SOURCE, last.decide(0).write());
         assertEquals(last, seen.get(seen.size() - 1));
 
-        // one publication per change: attach, start, three patches, rolling_back, rolled_back
+        // one publication per change: attach, start, patch, copy completed, patch, rolling_back, rolled_back
         List<String> trail = new ArrayList<>();
         for (RouteSnapshot s : seen) {
             trail.add(s.migrationId().orElse("-") + "/" + phase(s).map(Phase::wireName).orElse("-"));

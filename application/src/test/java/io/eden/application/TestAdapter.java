@@ -30,6 +30,9 @@ final class TestAdapter implements ProtocolAdapter {
     final List<FakeMovement> movements = new CopyOnWriteArrayList<>();
     final AtomicInteger healthChecks = new AtomicInteger();
     final AtomicBoolean closed = new AtomicBoolean();
+    /** Runs inside startDataMovement, before it returns: lets a test report events that early. */
+    volatile java.util.function.Consumer<DataMovementRequest> whileStarting = request -> {
+    };
 
     TestAdapter(int defaultPort, boolean movesData) {
         this.defaultPort = defaultPort;
@@ -100,6 +103,7 @@ final class TestAdapter implements ProtocolAdapter {
         }
         FakeMovement movement = new FakeMovement(request);
         movements.add(movement);
+        whileStarting.accept(request);
         return movement;
     }
 

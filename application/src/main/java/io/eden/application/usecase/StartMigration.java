@@ -1,6 +1,7 @@
 package io.eden.application.usecase;
 
 import io.eden.application.port.out.CheckpointRepository;
+import io.eden.application.service.InterlayRoutes;
 import io.eden.application.service.Lookup;
 import io.eden.application.service.MigrationChanges;
 import io.eden.application.service.MigrationRuntime;
@@ -30,18 +31,20 @@ public final class StartMigration {
     private final MigrationRuntime runtime;
     private final CheckpointRepository checkpoints;
     private final MigrationChanges changes;
+    private final InterlayRoutes routes;
     private final RollbackMigration rollback;
     private final ViewAssembler views;
     private final Clock clock;
 
     public StartMigration(Lookup lookup, ProtocolRegistry protocols, MigrationRuntime runtime,
-                          CheckpointRepository checkpoints, MigrationChanges changes,
+                          CheckpointRepository checkpoints, MigrationChanges changes, InterlayRoutes routes,
                           RollbackMigration rollback, ViewAssembler views, Clock clock) {
         this.lookup = lookup;
         this.protocols = protocols;
         this.runtime = runtime;
         this.checkpoints = checkpoints;
         this.changes = changes;
+        this.routes = routes;
         this.rollback = rollback;
         this.views = views;
         this.clock = clock;
@@ -52,15 +55,16 @@ public final class StartMigration {
         // Ask the phase machine first, so an illegal start is a 409 before anything is touched.
         migration.moveTo(Phase.REPLICATING, "", clock.instant());
         List<Map.Entry<String, DataMovement>> started = new ArrayList<>();
-        DeferredFailure early = new DeferredFailure(reason -> onFailure(migrationId, reason));
+        List<DeferredEvents> events = new ArrayList<>();
         try {
             for (InterlayAssignment assignment : migration.interlays().values()) {
                 var source = lookup.endpoint(assignment.sourceEndpointId());
                 var target = lookup.endpoint(assignment.targetEndpointId());
+                DeferredEvents early = new DeferredEvents(eventsOf(migrationId, assignment.interlayId()));
+                events.add(early);
                 DataMovement movement = protocols.adapter(source.protocol()).startDataMovement(
                         new DataMovementRequest(migration, assignment, source, target,
-                                checkpointsOf(migrationId, assignment.interlayId()),
-                                early));
+                                checkpointsOf(migrationId, assignment.interlayId()), early));
                 started.add(Map.entry(assignment.interlayId(), movement));
             }
         } catch (RuntimeException e) {
@@ -70,20 +74,22 @@ public final class StartMigration {
         started.forEach(s -> runtime.started(migrationId, s.getKey(), s.getValue()));
         Migration moved = changes.apply(migrationId,
                 m -> m.moveTo(Phase.REPLICATING, "data movement started", clock.instant()));
-        early.release();
+        events.forEach(DeferredEvents::release);
         return views.migration(lookup.migration(moved.id()));
     }
 
     /**
-     * Holds a failure an adapter reports while its movement is still starting: acting on it then
-     * would roll back a migration that the start is about to move to replicating anyway.
+     * Holds what an adapter reports while its movement is still starting: acting on a failure then
+     * would roll back a migration that the start is about to move to replicating anyway, and a
+     * completed copy could not be routed before the movement is registered.
      */
-    private static final class DeferredFailure implements DataMovementRequest.FailureSink {
-        private final DataMovementRequest.FailureSink target;
-        private String held;
+    private static final class DeferredEvents implements DataMovementRequest.MovementEvents {
+        private final DataMovementRequest.MovementEvents target;
+        private String heldFailure;
+        private boolean heldCompletion;
         private boolean released;
 
-        DeferredFailure(DataMovementRequest.FailureSink target) {
+        DeferredEvents(DataMovementRequest.MovementEvents target) {
             this.target = target;
         }
 
@@ -91,21 +97,37 @@ public final class StartMigration {
         public void failed(String reason) {
             synchronized (this) {
                 if (!released) {
-                    held = held == null ? reason : held;
+                    heldFailure = heldFailure == null ? reason : heldFailure;
                     return;
                 }
             }
             target.failed(reason);
         }
 
+        @Override
+        public void copyCompleted() {
+            synchronized (this) {
+                if (!released) {
+                    heldCompletion = true;
+                    return;
+                }
+            }
+            target.copyCompleted();
+        }
+
         void release() {
-            String reason;
+            String failure;
+            boolean completion;
             synchronized (this) {
                 released = true;
-                reason = held;
+                failure = heldFailure;
+                completion = heldCompletion;
             }
-            if (reason != null) {
-                target.failed(reason);
+            if (completion) {
+                target.copyCompleted();
+            }
+            if (failure != null) {
+                target.failed(failure);
             }
         }
     }
@@ -120,6 +142,20 @@ public final class StartMigration {
             @Override
             public void save(String key, String value) {
                 checkpoints.save(migrationId, interlayId, key, value);
+            }
+        };
+    }
+
+    private DataMovementRequest.MovementEvents eventsOf(String migrationId, String interlayId) {
+        return new DataMovementRequest.MovementEvents() {
+            @Override
+            public void failed(String reason) {
+                onFailure(migrationId, reason);
+            }
+
+            @Override
+            public void copyCompleted() {
+                routes.refresh(interlayId);
             }
         };
     }

@@ -2,28 +2,38 @@ package io.eden.application.usecase;
 
 import io.eden.application.error.ConflictException;
 import io.eden.application.service.Lookup;
+import io.eden.application.service.MigrationChanges;
 import io.eden.application.service.MigrationRuntime;
 import io.eden.application.service.ViewAssembler;
 import io.eden.application.spi.DataMovement;
 import io.eden.application.spi.ValidationReport;
 import io.eden.application.view.MigrationStatus;
 import io.eden.domain.model.Migration;
+import io.eden.domain.model.Phase;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** Compares source and target of every interlay now; the combined report shows in the status. */
+/**
+ * Compares source and target of every interlay now; the combined report shows in the status.
+ * Before a cutover this is the {@code validating} phase: a replicating migration enters it while
+ * the comparison runs and stays there when both sides agree, or goes back to replicating when
+ * they do not. After a cutover has begun the report is only recorded.
+ */
 public final class ValidateMigration {
     private static final int FIRST_DIFFERENCES = 20;
 
     private final Lookup lookup;
+    private final MigrationChanges changes;
     private final MigrationRuntime runtime;
     private final ViewAssembler views;
     private final Clock clock;
 
-    public ValidateMigration(Lookup lookup, MigrationRuntime runtime, ViewAssembler views, Clock clock) {
+    public ValidateMigration(Lookup lookup, MigrationChanges changes, MigrationRuntime runtime, ViewAssembler views,
+                             Clock clock) {
         this.lookup = lookup;
+        this.changes = changes;
         this.runtime = runtime;
         this.views = views;
         this.clock = clock;
@@ -36,6 +46,21 @@ public final class ValidateMigration {
             throw new ConflictException("not_moving_data", "migration '" + migrationId + "' is "
                     + migration.phase().wireName() + " and moves no data here; validation compares a running migration");
         }
+        if (migration.phase() == Phase.REPLICATING) {
+            changes.apply(migrationId, m -> m.moveTo(Phase.VALIDATING, "validation requested", clock.instant()));
+        }
+        ValidationReport report = compare(movements);
+        runtime.validated(migrationId, report);
+        if (!report.clean()) {
+            changes.apply(migrationId, m -> m.phase() == Phase.VALIDATING
+                    ? m.moveTo(Phase.REPLICATING, "validation found " + report.differences() + " differences",
+                    clock.instant())
+                    : new Migration.Change(m, List.of()));
+        }
+        return views.status(lookup.migration(migrationId));
+    }
+
+    private ValidationReport compare(Map<String, DataMovement> movements) {
         long compared = 0;
         long differences = 0;
         List<String> first = new ArrayList<>();
@@ -49,7 +74,6 @@ public final class ValidateMigration {
                 }
             }
         }
-        runtime.validated(migrationId, new ValidationReport(clock.instant(), compared, differences, first));
-        return views.status(lookup.migration(migrationId));
+        return new ValidationReport(clock.instant(), compared, differences, first);
     }
 }
