@@ -26,6 +26,8 @@ import io.eden.application.usecase.GetMigrationStatus;
 import io.eden.application.usecase.ListEndpoints;
 import io.eden.application.usecase.ListInterlays;
 import io.eden.application.usecase.ListMigrations;
+import io.eden.application.usecase.MovementStarter;
+import io.eden.application.usecase.ResumeMigrations;
 import io.eden.application.usecase.RollbackMigration;
 import io.eden.application.usecase.StartInterlayListeners;
 import io.eden.application.usecase.StartMigration;
@@ -54,6 +56,7 @@ public final class EdenCore implements AutoCloseable {
         ViewAssembler views = new ViewAssembler(lookup, migrations, routes, listeners, runtime, health);
         MigrationChanges changes = new MigrationChanges(lookup, migrations, routes);
         RollbackMigration rollback = new RollbackMigration(lookup, changes, interlays, runtime, views, clock);
+        MovementStarter movements = new MovementStarter(lookup, protocols, runtime, checkpoints, routes, rollback);
         this.useCases = new UseCases(
                 new CreateEndpoint(endpoints, interlays, protocols, routes, views),
                 new ListEndpoints(endpoints, views),
@@ -64,7 +67,7 @@ public final class EdenCore implements AutoCloseable {
                 new GetInterlay(lookup, views),
                 new CreateMigration(migrations, views, clock),
                 new AttachInterlay(lookup, routes, changes, views, clock),
-                new StartMigration(lookup, protocols, runtime, checkpoints, changes, routes, rollback, views, clock),
+                new StartMigration(lookup, movements, changes, views, clock),
                 new ListMigrations(migrations, views),
                 new GetMigration(lookup, views),
                 new GetMigrationStatus(lookup, views),
@@ -73,7 +76,8 @@ public final class EdenCore implements AutoCloseable {
                 rollback,
                 new CompleteMigration(lookup, changes, interlays, runtime, views, clock),
                 new DeclareInterlay(interlays, endpoints, protocols),
-                new StartInterlayListeners(interlays, listeners));
+                new StartInterlayListeners(interlays, listeners),
+                new ResumeMigrations(migrations, runtime, movements));
     }
 
     public UseCases useCases() {

@@ -14,6 +14,7 @@ import io.eden.application.usecase.GetMigrationStatus;
 import io.eden.application.usecase.ListEndpoints;
 import io.eden.application.usecase.ListInterlays;
 import io.eden.application.usecase.ListMigrations;
+import io.eden.application.usecase.ResumeMigrations;
 import io.eden.application.usecase.RollbackMigration;
 import io.eden.application.usecase.StartInterlayListeners;
 import io.eden.application.usecase.StartMigration;
@@ -28,5 +29,5 @@ public record UseCases(CreateEndpoint createEndpoint, ListEndpoints listEndpoint
                        GetMigrationStatus getMigrationStatus, UpdateMigrationStrategy updateMigrationStrategy,
                        ValidateMigration validateMigration, RollbackMigration rollbackMigration,
                        CompleteMigration completeMigration, DeclareInterlay declareInterlay,
-                       StartInterlayListeners startInterlayListeners) {
+                       StartInterlayListeners startInterlayListeners, ResumeMigrations resumeMigrations) {
 }

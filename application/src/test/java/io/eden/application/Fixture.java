@@ -26,7 +26,7 @@ import java.util.Objects;
 
 /** An EdenCore over the in-memory store with the test redis (and postgres) plugins and fake databases. */
 final class Fixture implements AutoCloseable {
-    final InMemoryStore store = new InMemoryStore();
+    final InMemoryStore store;
     final MutableClock clock = new MutableClock();
     final TestProtocol redis;
     final TestProtocol postgres = TestProtocol.postgres();
@@ -35,6 +35,12 @@ final class Fixture implements AutoCloseable {
     private final List<AutoCloseable> closeables = new ArrayList<>();
 
     Fixture(boolean redisMovesData) {
+        this(redisMovesData, new InMemoryStore());
+    }
+
+    /** A second Eden process over the same store: what a restart finds. */
+    Fixture(boolean redisMovesData, InMemoryStore store) {
+        this.store = store;
         redis = TestProtocol.redis(redisMovesData);
         AdapterContext context = new AdapterContext() {
             @Override

@@ -7,6 +7,7 @@ import io.eden.application.service.ProtocolRegistry;
 import io.eden.application.spi.ProtocolAdapterFactory;
 import io.eden.application.spi.UnsupportedCapabilityException;
 import io.eden.application.usecase.DeclareInterlay;
+import io.eden.application.usecase.ResumeMigrations;
 import io.eden.application.usecase.StartInterlayListeners;
 import io.eden.application.view.InterlayView;
 import io.eden.bootstrap.plugin.PluginException;
@@ -87,6 +88,7 @@ public final class EdenServer implements AutoCloseable {
             core = remember(new EdenCore(store.endpoints(), store.interlays(), store.migrations(),
                     store.checkpoints(), protocols, Clock.systemUTC()));
             startListeners(DeclaredListener.resolve(config.listens(), protocols));
+            resumeMigrations();
             api = remember(startApi(metrics));
             ready.set(true);
             LOG.info("Eden is up: REST API on http://{}:{}/api/v1", config.api().host(), api.port());
@@ -156,6 +158,17 @@ public final class EdenServer implements AutoCloseable {
         for (InterlayView view : core.useCases().listInterlays().execute()) {
             view.boundAddress().ifPresent(bound -> LOG.info("Interlay {} ({}) listening on {}, routing to {}",
                     view.id(), view.protocol(), bound, view.endpoint().orElse("(no endpoint yet)")));
+        }
+    }
+
+    /**
+     * A migration stored as moving data resumes from its checkpoints. One that cannot is logged and
+     * left in its phase: traffic keeps following its route, and the operator can roll it back.
+     */
+    private void resumeMigrations() {
+        for (ResumeMigrations.Failure failure : core.useCases().resumeMigrations().execute()) {
+            LOG.warn("Migration {} ({}) could not resume moving data: {}", failure.migration().id(),
+                    failure.migration().phase().wireName(), failure.cause().getMessage());
         }
     }
 
