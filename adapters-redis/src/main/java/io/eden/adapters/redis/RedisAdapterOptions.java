@@ -8,8 +8,9 @@ import java.util.Map;
 
 /**
  * Reads the {@code --option redis.NAME=VALUE} settings of this protocol. Sizes take Redis's
- * suffixes ({@code 512mb}, {@code 64kb}, {@code 1gb}); options this adapter does not know are
- * left to later features (e.g. {@code lanes}) and ignored here.
+ * suffixes ({@code 512mb}, {@code 64kb}, {@code 1gb}): frame limits, timeouts, {@code lanes},
+ * {@code max-clients}, {@code client-output-limit}, {@code inflight-request-budget}. Options it does not know are
+ * left to later features and ignored here.
  */
 final class RedisAdapterOptions {
     static final String MAX_BULK_LENGTH = "max-bulk-length";
@@ -18,6 +19,10 @@ final class RedisAdapterOptions {
     static final String MAX_INLINE_LENGTH = "max-inline-length";
     static final String CONNECT_TIMEOUT_MS = "upstream-connect-timeout-ms";
     static final String HEALTH_TIMEOUT_MS = "health-timeout-ms";
+    static final String LANES = "lanes";
+    static final String MAX_CLIENTS = "max-clients";
+    static final String CLIENT_OUTPUT_LIMIT = "client-output-limit";
+    static final String INFLIGHT_REQUEST_BUDGET = "inflight-request-budget";
 
     private RedisAdapterOptions() {
     }
@@ -33,7 +38,11 @@ final class RedisAdapterOptions {
                     Math.toIntExact(size(options, MAX_INLINE_LENGTH, limits.maxLineLength())));
             return new ProxySettings(limits,
                     Duration.ofMillis(number(options, CONNECT_TIMEOUT_MS, defaults.upstreamConnectTimeout().toMillis())),
-                    Duration.ofMillis(number(options, HEALTH_TIMEOUT_MS, defaults.healthTimeout().toMillis())));
+                    Duration.ofMillis(number(options, HEALTH_TIMEOUT_MS, defaults.healthTimeout().toMillis())),
+                    Math.toIntExact(number(options, LANES, defaults.lanes())),
+                    Math.toIntExact(number(options, MAX_CLIENTS, defaults.maxClients())),
+                    size(options, CLIENT_OUTPUT_LIMIT, defaults.clientOutputLimit()),
+                    size(options, INFLIGHT_REQUEST_BUDGET, defaults.inflightRequestBudget()));
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("a redis option is out of range: " + options, e);
         } catch (IllegalArgumentException e) {

@@ -16,6 +16,10 @@ public final class ProxyMetrics {
     final Counter protocolErrors;
     final Counter upstreamErrors;
     final Counter noEndpointErrors;
+    final Counter slowClientErrors;
+    final Counter maxClientsErrors;
+    final Counter mirrorErrors;
+    final Counter mirrorDivergence;
     final Latency requestLatency;
 
     public ProxyMetrics(EdenMetrics metrics) {
@@ -23,6 +27,10 @@ public final class ProxyMetrics {
         this.protocolErrors = error(metrics, "protocol");
         this.upstreamErrors = error(metrics, "upstream");
         this.noEndpointErrors = error(metrics, "no_endpoint");
+        this.slowClientErrors = error(metrics, "slow_client");
+        this.maxClientsErrors = error(metrics, "max_clients");
+        this.mirrorErrors = error(metrics, "mirror_error");
+        this.mirrorDivergence = error(metrics, "mirror_divergence");
         this.requestLatency = metrics.latency("eden_proxy_latency_ms",
                 "Time Eden adds to a request: from the command fully read to its bytes written upstream",
                 Map.of("protocol", PROTOCOL));
@@ -39,5 +47,11 @@ public final class ProxyMetrics {
         metrics.gauge("eden_connections_active", "Client connections open on an interlay", labels,
                 activeConnections::getAsInt);
         return metrics.meter("eden_throughput_ops", "Commands forwarded per second", labels);
+    }
+
+    /** Upstream connections of one interlay, by side ({@code source}, {@code target}, and {@code pinned} ones). */
+    void upstreamConnections(String interlayId, String side, java.util.function.IntSupplier open) {
+        metrics.gauge("eden_upstream_connections", "Open upstream connections of an interlay, by side",
+                Map.of("protocol", PROTOCOL, "interlay", interlayId, "side", side), open::getAsInt);
     }
 }

@@ -7,11 +7,17 @@ import java.util.Objects;
 /**
  * How the Redis proxy treats its peers.
  *
- * @param clientLimits          what a client may send before it is told {@code Protocol error}
- * @param upstreamConnectTimeout how long a client's upstream connection may take to open
- * @param healthTimeout         the connect and read timeout of a health check
+ * @param clientLimits           what a client may send before it is told {@code Protocol error}
+ * @param upstreamConnectTimeout how long an upstream connection may take to open
+ * @param healthTimeout          the connect and read timeout of a health check
+ * @param lanes                  how many lanes (pipelined upstream connections per side and identity)
+ * @param maxClients             client connections an interlay accepts; more get Redis's own refusal
+ * @param clientOutputLimit      reply bytes queued for one client before it counts as a slow reader and is disconnected
+ * @param inflightRequestBudget  request bytes all clients together may hold before they are forwarded; readers wait beyond it
  */
-public record ProxySettings(RespLimits clientLimits, Duration upstreamConnectTimeout, Duration healthTimeout) {
+public record ProxySettings(RespLimits clientLimits, Duration upstreamConnectTimeout, Duration healthTimeout,
+                            int lanes, int maxClients, long clientOutputLimit, long inflightRequestBudget) {
+    public static final int DEFAULT_LANES = 16;
     public static final ProxySettings DEFAULTS = new ProxySettings(RespLimits.DEFAULTS,
             Duration.ofSeconds(5), Duration.ofSeconds(2));
 
@@ -19,6 +25,23 @@ public record ProxySettings(RespLimits clientLimits, Duration upstreamConnectTim
         Objects.requireNonNull(clientLimits, "clientLimits is null");
         requirePositive("upstreamConnectTimeout", upstreamConnectTimeout);
         requirePositive("healthTimeout", healthTimeout);
+        if (lanes < 1 || lanes > 1024) {
+            throw new IllegalArgumentException("lanes must be between 1 and 1024, got " + lanes);
+        }
+        if (maxClients < 1) {
+            throw new IllegalArgumentException("max-clients must be positive, got " + maxClients);
+        }
+        if (clientOutputLimit < 1024) {
+            throw new IllegalArgumentException("client-output-limit must be at least 1kb, got " + clientOutputLimit);
+        }
+        if (inflightRequestBudget < 1024 * 1024) {
+            throw new IllegalArgumentException("inflight-request-budget must be at least 1mb, got " + inflightRequestBudget);
+        }
+    }
+
+    public ProxySettings(RespLimits clientLimits, Duration upstreamConnectTimeout, Duration healthTimeout) {
+        this(clientLimits, upstreamConnectTimeout, healthTimeout, DEFAULT_LANES, 10_000, 1L << 30,
+                Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 4));
     }
 
     private static void requirePositive(String name, Duration value) {
@@ -29,6 +52,27 @@ public record ProxySettings(RespLimits clientLimits, Duration upstreamConnectTim
     }
 
     public ProxySettings withClientLimits(RespLimits limits) {
-        return new ProxySettings(limits, upstreamConnectTimeout, healthTimeout);
+        return new ProxySettings(limits, upstreamConnectTimeout, healthTimeout, lanes, maxClients, clientOutputLimit,
+                inflightRequestBudget);
+    }
+
+    public ProxySettings withLanes(int count) {
+        return new ProxySettings(clientLimits, upstreamConnectTimeout, healthTimeout, count, maxClients,
+                clientOutputLimit, inflightRequestBudget);
+    }
+
+    public ProxySettings withMaxClients(int count) {
+        return new ProxySettings(clientLimits, upstreamConnectTimeout, healthTimeout, lanes, count,
+                clientOutputLimit, inflightRequestBudget);
+    }
+
+    public ProxySettings withClientOutputLimit(long bytes) {
+        return new ProxySettings(clientLimits, upstreamConnectTimeout, healthTimeout, lanes, maxClients, bytes,
+                inflightRequestBudget);
+    }
+
+    public ProxySettings withInflightRequestBudget(long bytes) {
+        return new ProxySettings(clientLimits, upstreamConnectTimeout, healthTimeout, lanes, maxClients,
+                clientOutputLimit, bytes);
     }
 }

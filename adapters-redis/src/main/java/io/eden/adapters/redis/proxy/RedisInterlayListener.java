@@ -4,6 +4,7 @@ import io.eden.application.spi.EdenMetrics.Counter;
 import io.eden.application.spi.InterlayListener;
 import io.eden.application.spi.RouteView;
 import io.eden.domain.model.Interlay;
+import io.eden.adapters.redis.resp.RespWriter;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -34,7 +35,9 @@ public final class RedisInterlayListener implements InterlayListener {
     private final Counter commands;
     private final ServerSocket server;
     private final Consumer<RedisInterlayListener> onClosed;
-    private final Set<ClientConnection> clients = ConcurrentHashMap.newKeySet();
+    private final Set<ClientSession> clients = ConcurrentHashMap.newKeySet();
+    private final Lanes lanes;
+    private final InflightBudget budget;
     private final AtomicLong clientNumbers = new AtomicLong();
     private volatile boolean closed;
     private volatile Thread acceptor;
@@ -48,6 +51,11 @@ public final class RedisInterlayListener implements InterlayListener {
         this.server = server;
         this.onClosed = onClosed;
         this.commands = metrics.forInterlay(interlay.id(), clients::size);
+        this.lanes = new Lanes(interlay.id(), settings, metrics, MirrorObserver.NONE);
+        this.budget = new InflightBudget(settings.inflightRequestBudget());
+        metrics.upstreamConnections(interlay.id(), "source", lanes.sourceConnections::get);
+        metrics.upstreamConnections(interlay.id(), "target", lanes.targetConnections::get);
+        metrics.upstreamConnections(interlay.id(), "pinned", lanes.pinnedConnections::get);
     }
 
     /**
@@ -93,9 +101,10 @@ public final class RedisInterlayListener implements InterlayListener {
         closed = true;
         Sockets.closeQuietly(server);
         awaitAcceptorEnd();
-        for (ClientConnection client : List.copyOf(clients)) {
+        for (ClientSession client : List.copyOf(clients)) {
             client.close();
         }
+        lanes.close();
         LOG.info("Redis interlay '{}' stopped listening", interlay.id());
         onClosed.accept(this);
     }
@@ -126,15 +135,28 @@ public final class RedisInterlayListener implements InterlayListener {
             Sockets.closeQuietly(socket);
             return;
         }
-        ClientConnection client = new ClientConnection(socket, interlay.id(), route, settings, metrics, commands,
-                clients::remove);
+        if (clients.size() >= settings.maxClients()) {
+            metrics.maxClientsErrors.increment();
+            Thread.ofVirtual().start(() -> {
+                try {
+                    socket.getOutputStream().write(RespWriter.encodeError("ERR max number of clients reached"));
+                    socket.getOutputStream().flush();
+                } catch (IOException ignored) {
+                    // it is being turned away anyway
+                }
+                Sockets.closeAfterReply(socket);
+            });
+            return;
+        }
+        long number = clientNumbers.incrementAndGet();
+        ClientSession client = new ClientSession(socket, interlay.id(), "client-" + number, route, settings, metrics,
+                commands, lanes, budget, (int) (number % lanes.count), clients::remove);
         clients.add(client);
         if (closed) {
             client.close(); // close() may have copied the set before this client was added
             return;
         }
-        Thread.ofVirtual().name("eden-redis-" + interlay.id() + "-client-" + clientNumbers.incrementAndGet())
-                .start(client::run);
+        Thread.ofVirtual().name("eden-redis-" + interlay.id() + "-client-" + number).start(client::run);
     }
 
     /**

@@ -18,6 +18,19 @@ final class RequestTimings {
         readAt[size++] = nanoTime;
     }
 
+    /** Records command {@code index}'s time in Eden until {@code now}, when it is handed to its connection. */
+    void record(int index, long now, Latency latency) {
+        latency.recordNanos(now - readAt[index]);
+    }
+
+    /** Starts a new batch. */
+    void reset() {
+        size = 0;
+        if (readAt.length > 4096) {
+            readAt = new long[64];
+        }
+    }
+
     /** Records every command's time until {@code writtenAt} and starts a new batch. */
     void batchWritten(long writtenAt, Latency latency) {
         for (int i = 0; i < size; i++) {

@@ -22,6 +22,10 @@ final class BulkAccumulator {
         this.length = length;
     }
 
+    int received() {
+        return received;
+    }
+
     int remaining() {
         return length - received;
     }

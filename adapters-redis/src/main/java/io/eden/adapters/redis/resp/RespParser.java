@@ -41,7 +41,7 @@ import java.util.Objects;
  * connection direction.
  */
 public final class RespParser {
-    private static final int INITIAL_BUFFER = 16 * 1024;
+    private static final int INITIAL_BUFFER = 1024; // small: an idle connection holds it; it grows with the input
 
     private final RespLimits limits;
     private final boolean requests;
@@ -101,6 +101,11 @@ public final class RespParser {
     /** Whether bytes have been fed that {@link #next()} has not yet returned as part of a value. */
     public boolean isMidValue() {
         return start < end || bulk != null || !open.isEmpty();
+    }
+
+    /** Bytes held for a value not yet returned (buffered input and the bulk body received so far). */
+    public long bufferedBytes() {
+        return (long) (end - start) + (bulk != null ? bulk.body().received() : 0);
     }
 
     private RespValue parseNext() throws RespProtocolException {

@@ -53,6 +53,15 @@ public final class RespWriter {
         return encode(ArrayValue.of(arguments));
     }
 
+    /** A command of raw words, as a client would send it. */
+    public static byte[] encodeCommandBytes(java.util.List<byte[]> words) {
+        RespValue[] arguments = new RespValue[words.size()];
+        for (int i = 0; i < arguments.length; i++) {
+            arguments[i] = new BulkString(words.get(i));
+        }
+        return encode(ArrayValue.of(arguments));
+    }
+
     /**
      * A simple error line. CR and LF would end the line early and let the rest be read as
      * another reply, so they are replaced by spaces.

@@ -40,6 +40,11 @@ public final class EdenUnderTest implements AutoCloseable {
         return new EdenUnderTest(settings, interlay -> FixedRoute.to(interlay, endpoint));
     }
 
+    /** Eden with a route of the test's making, e.g. one with a migration's target and state. */
+    public static EdenUnderTest routed(ProxySettings settings, Function<Interlay, RouteView> route) {
+        return new EdenUnderTest(settings, route);
+    }
+
     public static EdenUnderTest withoutEndpoint() {
         return new EdenUnderTest(ProxySettings.DEFAULTS, FixedRoute::unbound);
     }

@@ -22,7 +22,11 @@ public final class RealRedis implements AutoCloseable {
 
     /** Starts a server; {@code settings} are redis.conf lines such as {@code requirepass s3cret}. */
     public static RealRedis start(String... settings) {
-        int port = freePort();
+        return startOn(freePort(), settings);
+    }
+
+    /** Starts a server on {@code port}, e.g. again where a stopped one was. */
+    public static RealRedis startOn(int port, String... settings) {
         RedisServerBuilder builder = RedisServer.builder().port(port).setting("bind 127.0.0.1")
                 .setting("save \"\"").setting("appendonly no");
         for (String setting : settings) {
@@ -51,8 +55,13 @@ public final class RealRedis implements AutoCloseable {
 
     /** This server as an endpoint; {@code userInfo} like {@code :secret} or {@code user:secret}, or empty. */
     public Endpoint endpoint(String userInfo) {
+        return endpoint("source", userInfo);
+    }
+
+    /** This server as an endpoint named {@code id}. */
+    public Endpoint endpoint(String id, String userInfo) {
         String at = userInfo.isEmpty() ? "" : userInfo + "@";
-        return new Endpoint("source", EndpointUri.parse("redis://" + at + "127.0.0.1:" + port), ProtocolId.REDIS);
+        return new Endpoint(id, EndpointUri.parse("redis://" + at + "127.0.0.1:" + port), ProtocolId.REDIS);
     }
 
     /** A client straight to the server, bypassing Eden: to check what actually landed there. */

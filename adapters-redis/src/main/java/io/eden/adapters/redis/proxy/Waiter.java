@@ -1,0 +1,10 @@
+package io.eden.adapters.redis.proxy;
+
+/** Something waiting for the next reply of one upstream connection. */
+abstract class Waiter {
+    /** The reply is {@code buf[off, off+len)}; copy what is kept, the buffer is reused. */
+    abstract void complete(byte[] buf, int off, int len);
+
+    /** No reply will come: {@code error} is a whole RESP error frame. */
+    abstract void fail(byte[] error);
+}

@@ -1,0 +1,114 @@
+#!/usr/bin/env bash
+# Redis proxy benchmark: direct redis-server vs Eden vs nutcracker (twemproxy), in one run.
+# redis-benchmark SET and GET with 50 clients (unpipelined and -P 16) and 1000 clients,
+# ROUNDS interleaved rounds (direct, Eden, nutcracker one after the other), medians printed,
+# then Eden's resident memory with 10,000 idle clients.
+#   ROUNDS=3 REQUESTS=100000 bench/redis-proxy.sh
+set -euo pipefail
+
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+here="$root/bench/redis-proxy"
+rounds="${ROUNDS:-3}"
+requests="${REQUESTS:-100000}"
+idle="${IDLE_CLIENTS:-10000}"
+
+need=()
+command -v redis-benchmark >/dev/null || need+=(redis-tools)
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v nutcracker >/dev/null || need+=(nutcracker)
+if [ ${#need[@]} -gt 0 ]; then
+    echo "installing ${need[*]}..." >&2
+    apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
+fi
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+redis_port=$(free_port); eden_port=$(free_port); api_port=$(free_port); nc_port=$(free_port)
+work="$(mktemp -d)"
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
+trap cleanup EXIT
+
+redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 \
+    --logfile "$work/redis.log" &
+pids+=($!)
+
+. "$root/bin/find-jdk.sh"
+jar="$root/bootstrap/target/eden-server.jar"
+if [ ! -f "$jar" ]; then
+    (cd "$root" && ./mvnw -B -q -DskipTests package) >&2
+fi
+token="bench-token-$(date +%s)-0123456789"
+"$JAVA_HOME/bin/java" -jar "$jar" --listen "127.0.0.1:$eden_port" --api "127.0.0.1:$api_port" --store memory: \
+    --data "$work/eden-data" --api-token "$token" --option redis.max-clients=20000 >"$work/eden.log" 2>&1 &
+eden_pid=$!
+pids+=($eden_pid)
+
+sed -e "s/@NUTCRACKER_PORT@/$nc_port/" -e "s/@REDIS_PORT@/$redis_port/" "$here/nutcracker.yml.in" >"$work/nutcracker.yml"
+nutcracker -c "$work/nutcracker.yml" -o "$work/nutcracker.log" &
+pids+=($!)
+
+for _ in $(seq 120); do curl -fs -o /dev/null "http://127.0.0.1:$api_port/healthz" && break; sleep 0.5; done
+curl -fs "http://127.0.0.1:$api_port/api/v1/endpoints" -H "Content-Type: application/json" \
+    -H "Authorization: Bearer $token" -d "{\"id\": \"bench\", \"uri\": \"redis://127.0.0.1:$redis_port\"}" >/dev/null
+for port in "$redis_port" "$eden_port" "$nc_port"; do
+    for _ in $(seq 50); do [ "$(redis-cli -p "$port" PING 2>/dev/null)" = PONG ] && break; sleep 0.2; done
+done
+
+cases=("SET 50 1" "GET 50 1" "SET 50 16" "GET 50 16" "SET 1000 1" "GET 1000 1")
+declare -A ports=([direct]=$redis_port [eden]=$eden_port [nutcracker]=$nc_port)
+results="$work/results.csv"
+echo "round,case,target,rps,p50,p99" >"$results"
+# warm-up (JIT) so the first measured round is not Eden's compile time
+redis-benchmark -p "$eden_port" -t set,get -n 200000 -c 50 -P 16 -r 100000 -q >/dev/null 2>&1 || true
+for round in $(seq "$rounds"); do
+    for c in "${cases[@]}"; do
+        read -r test clients pipeline <<<"$c"
+        for target in direct eden nutcracker; do
+            line=$(redis-benchmark -h 127.0.0.1 -p "${ports[$target]}" -t "${test,,}" -n "$requests" -c "$clients" \
+                -P "$pipeline" -r 100000 --csv 2>/dev/null | grep "^\"$test\"" | head -1)
+            IFS=, read -r _ rps _ _ p50 _ p99 _ <<<"${line//\"/}"
+            echo "$round,$test c=$clients P=$pipeline,$target,$rps,$p50,$p99" >>"$results"
+        done
+    done
+    echo "round $round of $rounds done" >&2
+done
+
+# resident memory of a freshly started Eden holding idle clients (the load above grew the heap of the first one)
+kill "$eden_pid" 2>/dev/null || true
+wait "$eden_pid" 2>/dev/null || true
+eden_port=$(free_port); api_port=$(free_port)
+"$JAVA_HOME/bin/java" -jar "$jar" --listen "127.0.0.1:$eden_port" --api "127.0.0.1:$api_port" --store memory: \
+    --data "$work/eden-data-2" --api-token "$token" --option redis.max-clients=20000 >"$work/eden2.log" 2>&1 &
+eden_pid=$!
+pids+=($eden_pid)
+for _ in $(seq 120); do curl -fs -o /dev/null "http://127.0.0.1:$api_port/healthz" && break; sleep 0.5; done
+curl -fs "http://127.0.0.1:$api_port/api/v1/endpoints" -H "Content-Type: application/json" \
+    -H "Authorization: Bearer $token" -d "{\"id\": \"bench\", \"uri\": \"redis://127.0.0.1:$redis_port\"}" >/dev/null
+redis-cli -p "$eden_port" PING >/dev/null
+rss_before=$(awk '/VmRSS/ {print $2}' "/proc/$eden_pid/status")
+coproc IDLE { python3 "$here/idle_clients.py" 127.0.0.1 "$eden_port" "$idle"; }
+read -r idle_line <&"${IDLE[0]}"
+sleep 2
+rss_idle=$(awk '/VmRSS/ {print $2}' "/proc/$eden_pid/status")
+upstream_clients=$(redis-cli -p "$redis_port" INFO clients | awk -F: '/connected_clients/ {print $2}' | tr -d '\r')
+eval "exec ${IDLE[1]}>&-"
+wait "$IDLE_PID" 2>/dev/null || true
+
+python3 - "$results" <<'PY'
+import csv, statistics, sys
+rows = list(csv.DictReader(open(sys.argv[1])))
+cases = list(dict.fromkeys(r["case"] for r in rows))
+def med(case, target, field):
+    vals = [float(r[field]) for r in rows if r["case"] == case and r["target"] == target and r[field]]
+    return statistics.median(vals) if vals else float("nan")
+print(f"{'case':<20}{'direct ops/s':>13}{'eden ops/s':>12}{'nutcr. ops/s':>13}"
+      f"{'direct p50/p99':>17}{'eden p50/p99':>17}{'nutcr. p50/p99':>17}{'eden/nutcr':>11}{'eden/direct':>12}")
+for c in cases:
+    d, e, n = (med(c, t, "rps") for t in ("direct", "eden", "nutcracker"))
+    lat = {t: f"{med(c, t, 'p50'):.3f}/{med(c, t, 'p99'):.3f}" for t in ("direct", "eden", "nutcracker")}
+    print(f"{c:<20}{d:>13.0f}{e:>12.0f}{n:>13.0f}{lat['direct']:>17}{lat['eden']:>17}{lat['nutcracker']:>17}"
+          f"{e / n:>11.2f}{e / d:>12.2f}")
+print(f"(medians of {len(set(r['round'] for r in rows))} interleaved rounds; latencies in ms)")
+PY
+echo "Eden resident memory (fresh process): $((rss_before / 1024)) MB before, $((rss_idle / 1024)) MB with $idle idle clients ($idle_line); redis-server sees $upstream_clients clients"
