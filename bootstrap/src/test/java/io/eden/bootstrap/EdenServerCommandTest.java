@@ -64,13 +64,6 @@ class EdenServerCommandTest {
     }
 
     @Test
-    void aPostgresListenerIsRefusedWithTheAdaptersReason() {
-        assertEquals(2, start("--listen", "postgres://127.0.0.1:0"));
-        assertTrue(err().contains("--listen postgres://127.0.0.1:0"), err());
-        assertTrue(err().contains("PostgreSQL wire protocol is not implemented yet"), err());
-    }
-
-    @Test
     void anUnknownProtocolIsRefused() {
         assertEquals(2, start("--listen", "mongodb://127.0.0.1:0"));
         assertTrue(err().contains("no protocol plugin serves 'mongodb'"), err());

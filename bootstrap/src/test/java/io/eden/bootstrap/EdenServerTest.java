@@ -58,6 +58,19 @@ class EdenServerTest {
     }
 
     @Test
+    void aPostgresListenDeclaresPostgresInterlayThatBindsToTheFirstPostgresEndpoint() throws Exception {
+        ServerConfig config = config(temp.resolve("data"), "postgres://127.0.0.1:0").withStore(Optional.of("memory:"));
+        try (EdenServer eden = new EdenServer(config).start()) {
+            assertTrue(eden.interlayAddress("postgres_interlay").isPresent(), "the PostgreSQL listener is up");
+            ApiClient api = new ApiClient(eden.apiPort(), Optional.of(TOKEN), new StringBuilder());
+            assertEquals(201, api.post("/api/v1/endpoints",
+                    "{\"id\": \"pg\", \"uri\": \"postgres://127.0.0.1:1/app\"}").status());
+            String interlay = api.get("/api/v1/interlays/postgres_interlay").body();
+            assertTrue(interlay.contains("\"endpoint\":\"pg\""), interlay);
+        }
+    }
+
+    @Test
     void aThrowAwayStoreForgetsEverythingAtTheEnd() throws Exception {
         ServerConfig config = config(temp.resolve("data"), "127.0.0.1:0").withStore(Optional.of("memory:"));
         try (EdenServer eden = new EdenServer(config).start()) {

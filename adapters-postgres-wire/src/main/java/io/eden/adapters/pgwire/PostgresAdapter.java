@@ -1,5 +1,6 @@
 package io.eden.adapters.pgwire;
 
+import io.eden.application.spi.AdapterContext;
 import io.eden.application.spi.InterlayListener;
 import io.eden.application.spi.ProtocolAdapter;
 import io.eden.application.spi.RouteView;
@@ -7,23 +8,41 @@ import io.eden.application.spi.UnsupportedCapabilityException;
 import io.eden.domain.model.Endpoint;
 import io.eden.domain.model.Health;
 import io.eden.domain.model.Interlay;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
-/**
- * The PostgreSQL adapter as far as it goes today: endpoints can be registered and their health
- * checked; listening waits for the wire protocol, so it is refused with a message that says so.
- */
+/** The PostgreSQL adapter: v3 protocol listeners (session or transaction pooling) and health checks. */
 final class PostgresAdapter implements ProtocolAdapter {
     private final PostgresHealthProbe probe;
+    private final Map<String, String> options;
+    private final PgMetrics metrics;
+    private final CancelKeys cancelKeys = new CancelKeys();
+    private final Set<PgListener> listeners = ConcurrentHashMap.newKeySet();
 
-    PostgresAdapter(PostgresHealthProbe probe) {
+    PostgresAdapter(PostgresHealthProbe probe, AdapterContext context) {
         this.probe = Objects.requireNonNull(probe, "probe is null");
+        this.options = Map.copyOf(context.options());
+        this.metrics = new PgMetrics(context.metrics());
     }
 
     @Override
-    public InterlayListener listen(Interlay interlay, RouteView route) {
-        throw new UnsupportedCapabilityException("PostgreSQL listeners",
-                "the PostgreSQL wire protocol is not implemented yet; it comes with the PostgreSQL proxy issue");
+    public InterlayListener listen(Interlay interlay, RouteView route) throws IOException {
+        PgSettings settings;
+        try {
+            settings = PgSettings.of(options, interlay.settings(), interlay.tls());
+        } catch (IllegalArgumentException e) {
+            throw new UnsupportedCapabilityException("this PostgreSQL interlay", e.getMessage());
+        }
+        PgListener[] holder = new PgListener[1];
+        PgListener listener = PgListener.start(interlay, route, settings, metrics, cancelKeys,
+                () -> listeners.remove(holder[0]));
+        holder[0] = listener;
+        listeners.add(listener);
+        return listener;
     }
 
     @Override
@@ -33,6 +52,8 @@ final class PostgresAdapter implements ProtocolAdapter {
 
     @Override
     public void close() {
-        // nothing is held open between calls
+        for (PgListener listener : List.copyOf(listeners)) {
+            listener.close();
+        }
     }
 }

@@ -34,6 +34,6 @@ public final class PostgresAdapterFactory implements ProtocolAdapterFactory {
     @Override
     public ProtocolAdapter create(AdapterContext context) {
         Objects.requireNonNull(context, "context is null");
-        return new PostgresAdapter(new PostgresHealthProbe(PostgresHealthProbe.DEFAULT_TIMEOUT));
+        return new PostgresAdapter(new PostgresHealthProbe(PostgresHealthProbe.DEFAULT_TIMEOUT), context);
     }
 }

@@ -91,13 +91,30 @@ class PostgresAdapterTest {
     }
 
     @Test
-    void listeningIsRefusedWithAClearMessage() {
+    void listensOnTheInterlayAddressAndClosesCleanly() throws IOException {
         Interlay interlay = new Interlay("postgres_interlay", ProtocolId.POSTGRES, new ListenAddress("127.0.0.1", 0),
                 false, Optional.empty(), Map.of());
+        var listener = adapter.listen(interlay, unboundRoute(interlay));
+        int port = listener.boundAddress().getPort();
+        assertTrue(port > 0);
+        assertEquals(0, listener.activeConnections());
+        listener.close();
+        try (ServerSocket again = new ServerSocket(port, 1, InetAddress.getLoopbackAddress())) {
+            assertEquals(port, again.getLocalPort());
+        }
+    }
+
+    @Test
+    void badSettingsAreRefusedWithAClearMessage() {
+        Interlay interlay = new Interlay("postgres_interlay", ProtocolId.POSTGRES, new ListenAddress("127.0.0.1", 0),
+                false, Optional.empty(), Map.of("pool_mode", "statement"));
         UnsupportedCapabilityException refused = assertThrows(UnsupportedCapabilityException.class,
                 () -> adapter.listen(interlay, unboundRoute(interlay)));
-        assertTrue(refused.getMessage().contains("PostgreSQL listeners"), refused.getMessage());
-        assertTrue(refused.getMessage().contains("not implemented yet"), refused.getMessage());
+        assertTrue(refused.getMessage().contains("pool_mode must be session or transaction"), refused.getMessage());
+        Interlay tls = new Interlay("postgres_interlay", ProtocolId.POSTGRES, new ListenAddress("127.0.0.1", 0),
+                true, Optional.empty(), Map.of());
+        refused = assertThrows(UnsupportedCapabilityException.class, () -> adapter.listen(tls, unboundRoute(tls)));
+        assertTrue(refused.getMessage().contains("tls_cert"), refused.getMessage());
     }
 
     private static Endpoint endpoint(String uri) {

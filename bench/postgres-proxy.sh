@@ -1,0 +1,148 @@
+#!/usr/bin/env bash
+# pgbench -S through three paths in one run: PostgreSQL directly, Eden (transaction pooling),
+# PgBouncer (transaction pooling), same pool size. Prints TPS, average latency and the
+# Eden / PgBouncer ratios. Starts its own PostgreSQL 15, Eden and PgBouncer on free ports and
+# stops them at the end. Run as root (PostgreSQL and PgBouncer run as user postgres).
+#
+#   bench/postgres-proxy.sh [seconds-per-run]        (env: POOL_SIZE, SCALE, CLIENTS, MODES)
+# Runs with more than 100 clients last 3x longer: their logins (SCRAM) take seconds.
+set -euo pipefail
+
+root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
+. "$root/bin/find-jdk.sh"
+PGBIN=/usr/lib/postgresql/15/bin
+DURATION="${1:-10}"
+POOL_SIZE="${POOL_SIZE:-20}"
+SCALE="${SCALE:-10}"
+CLIENTS="${CLIENTS:-50 1000}"
+MODES="${MODES:-simple prepared}"
+PG_PORT=55432; EDEN_PORT=56432; BOUNCER_PORT=57432; API_PORT=58000
+USER_NAME=bench; USER_PASSWORD=bench-secret
+work="$(mktemp -d /tmp/eden-pg-bench.XXXXXX)"
+chmod 755 "$work"
+pids=()
+
+cleanup() {
+    for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+    [ -f "$work/bouncer.pid" ] && kill "$(cat "$work/bouncer.pid")" 2>/dev/null || true
+    [ -d "$work/pgdata" ] && runuser -u postgres -- "$PGBIN/pg_ctl" -D "$work/pgdata" -m immediate stop >/dev/null 2>&1 || true
+    rm -rf "$work"
+}
+trap cleanup EXIT
+
+[ -x "$PGBIN/pgbench" ] || { echo "PostgreSQL 15 binaries missing under $PGBIN" >&2; exit 1; }
+if ! command -v pgbouncer >/dev/null; then
+    echo "installing pgbouncer..." >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer) >&2
+fi
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+# --- Eden jar: built from this checkout (the PostgreSQL adapter and the server) ---
+echo "building Eden..." >&2
+(cd "$root" && ./mvnw -B -q -o -DskipTests -pl adapters-postgres-wire,bootstrap install) >&2
+jar="$root/bootstrap/target/eden-server.jar"
+
+# --- PostgreSQL 15 ---
+chown postgres "$work"
+runuser -u postgres -- "$PGBIN/initdb" -D "$work/pgdata" -A trust -U postgres >/dev/null
+cat >> "$work/pgdata/postgresql.conf" <<CONF
+port = $PG_PORT
+listen_addresses = '127.0.0.1'
+unix_socket_directories = '$work'
+max_connections = 1100
+shared_buffers = 256MB
+password_encryption = 'scram-sha-256'
+fsync = off
+CONF
+cat > "$work/pgdata/pg_hba.conf" <<HBA
+local all all trust
+host all postgres 127.0.0.1/32 trust
+host all all 127.0.0.1/32 scram-sha-256
+HBA
+runuser -u postgres -- "$PGBIN/pg_ctl" -D "$work/pgdata" -l "$work/pg.log" -w start >/dev/null || { cat "$work/pg.log" >&2; exit 1; }
+psql_admin() { "$PGBIN/psql" -qAt -h 127.0.0.1 -p "$PG_PORT" -U postgres -d postgres "$@"; }
+psql_admin -c "CREATE ROLE $USER_NAME LOGIN PASSWORD '$USER_PASSWORD'" -c "CREATE DATABASE $USER_NAME OWNER $USER_NAME"
+export PGPASSWORD="$USER_PASSWORD"
+"$PGBIN/pgbench" -i -q -s "$SCALE" -h 127.0.0.1 -p "$PG_PORT" -U "$USER_NAME" "$USER_NAME" >/dev/null 2>&1
+
+# --- Eden: --listen postgres://, endpoint through the REST API, transaction pooling ---
+token="bench-$(date +%s)"
+"$JAVA_HOME/bin/java" -jar "$jar" --store memory: --listen "postgres://127.0.0.1:$EDEN_PORT" \
+    --api "127.0.0.1:$API_PORT" --api-token "$token" \
+    --option postgres.pool_mode=transaction --option "postgres.pool_size=$POOL_SIZE" >"$work/eden.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$API_PORT/api/v1/endpoints" -H "Authorization: Bearer $token" >/dev/null 2>&1 && break; sleep 0.2; done
+curl -fs "http://127.0.0.1:$API_PORT/api/v1/endpoints" -H "Content-Type: application/json" \
+    -H "Authorization: Bearer $token" \
+    -d "{\"id\": \"bench_pg\", \"uri\": \"postgres://postgres@127.0.0.1:$PG_PORT/postgres?sslmode=disable\"}" >/dev/null
+for _ in $(seq 1 50); do "$PGBIN/psql" -qAt -h 127.0.0.1 -p "$EDEN_PORT" -U "$USER_NAME" -c "select 1" "$USER_NAME" >/dev/null 2>&1 && break; sleep 0.2; done
+
+# --- PgBouncer: transaction pooling, the role's SCRAM verifier in its auth file (no password) ---
+verifier="$(psql_admin -c "SELECT rolpassword FROM pg_authid WHERE rolname = '$USER_NAME'")"
+echo "\"$USER_NAME\" \"$verifier\"" > "$work/userlist.txt"
+cat > "$work/pgbouncer.ini" <<INI
+[databases]
+* = host=127.0.0.1 port=$PG_PORT
+[pgbouncer]
+listen_addr = 127.0.0.1
+listen_port = $BOUNCER_PORT
+unix_socket_dir =
+auth_type = scram-sha-256
+auth_file = $work/userlist.txt
+pool_mode = transaction
+default_pool_size = $POOL_SIZE
+max_client_conn = 5000
+max_db_connections = $POOL_SIZE
+pidfile = $work/bouncer.pid
+logfile = $work/pgbouncer.log
+INI
+chown postgres "$work"/*.ini "$work"/userlist.txt
+# PgBouncer refuses root. runuser's PAM session would cut it to 1024 descriptors (too few for
+# 1000 clients + servers); setpriv drops to postgres and keeps this shell's limit.
+if command -v setpriv >/dev/null; then
+    setpriv --reuid=postgres --regid=postgres --init-groups pgbouncer -d "$work/pgbouncer.ini"
+else
+    runuser -u postgres -- pgbouncer -d "$work/pgbouncer.ini"
+fi
+for _ in $(seq 1 50); do "$PGBIN/psql" -qAt -h 127.0.0.1 -p "$BOUNCER_PORT" -U "$USER_NAME" -c "select 1" "$USER_NAME" >/dev/null 2>&1 && break; sleep 0.2; done
+
+# --- runs ---
+declare -A TPS LAT
+run() { # target port mode clients
+    local jobs=$(( $4 < 4 ? $4 : 4 ))
+    local out
+    local seconds=$(( $4 > 100 ? 3 * DURATION : DURATION ))
+    out="$(timeout $(( seconds + 120 )) "$PGBIN/pgbench" -n -S -M "$3" -c "$4" -j "$jobs" -T "$seconds" -h 127.0.0.1 -p "$2" -U "$USER_NAME" "$USER_NAME" 2>&1 || true)"
+    local tps lat failed
+    tps="$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' <<<"$out")"
+    lat="$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$out")"
+    failed="$(grep -c 'aborted\|error' <<<"$out" || true)"
+    if [ -z "$tps" ] || [ "$failed" != "0" ]; then
+        echo "$1 -M $3 -c $4: pgbench reported errors:" >&2
+        grep -m3 'aborted\|error\|FATAL\|fatal' <<<"$out" >&2 || tail -3 <<<"$out" >&2 || true
+        TPS[$1,$3,$4]="failed"; LAT[$1,$3,$4]="n/a"
+    else
+        TPS[$1,$3,$4]="$tps"; LAT[$1,$3,$4]="$lat"
+    fi
+    return 0
+}
+echo "pgbench -S, ${DURATION}s per run, pool_size $POOL_SIZE, scale $SCALE, $(nproc) CPUs, $(date -u +%FT%TZ)"
+for mode in $MODES; do
+    for c in $CLIENTS; do
+        run direct "$PG_PORT" "$mode" "$c"
+        run eden "$EDEN_PORT" "$mode" "$c"
+        run pgbouncer "$BOUNCER_PORT" "$mode" "$c"
+    done
+done
+
+ratio() { awk -v a="$1" -v b="$2" 'BEGIN { if (a+0 > 0 && b+0 > 0) printf "%.2fx", a / b; else print "n/a" }'; }
+printf '\n| -M | clients | direct TPS | direct ms | Eden TPS | Eden ms | PgBouncer TPS | PgBouncer ms | Eden/PgBouncer TPS |\n'
+printf '|---|---|---|---|---|---|---|---|---|\n'
+for mode in $MODES; do
+    for c in $CLIENTS; do
+        printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$mode" "$c" \
+            "${TPS[direct,$mode,$c]}" "${LAT[direct,$mode,$c]}" "${TPS[eden,$mode,$c]}" "${LAT[eden,$mode,$c]}" \
+            "${TPS[pgbouncer,$mode,$c]}" "${LAT[pgbouncer,$mode,$c]}" \
+            "$(ratio "${TPS[eden,$mode,$c]}" "${TPS[pgbouncer,$mode,$c]}")"
+    done
+done
