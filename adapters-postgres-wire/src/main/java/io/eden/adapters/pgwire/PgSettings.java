@@ -25,7 +25,7 @@ import javax.net.ssl.SSLContext;
  * @param tls the server-side TLS context when a PEM cert and key are configured, else null
  */
 record PgSettings(PoolMode poolMode, int poolSize, SSLContext tls, boolean tlsRequired, String authQuery,
-                  int maxClientMessage, int connectTimeoutMillis) {
+                  int maxClientMessage, int connectTimeoutMillis, int poolWaitTimeoutMillis) {
     static final String DEFAULT_AUTH_QUERY = "SELECT rolname, rolpassword FROM pg_authid WHERE rolname = $1";
     static final int DEFAULT_POOL_SIZE = 20;
     /** PostgreSQL's own limit on a message (MaxAllocSize - 1). */
@@ -44,6 +44,8 @@ record PgSettings(PoolMode poolMode, int poolSize, SSLContext tls, boolean tlsRe
         int poolSize = positive(all, "pool_size", DEFAULT_POOL_SIZE);
         int maxMessage = positive(all, "max_client_message_bytes", DEFAULT_MAX_CLIENT_MESSAGE);
         int connectTimeout = positive(all, "connect_timeout_ms", 5000);
+        // as PgBouncer's query_wait_timeout: a client never waits for a pooled connection forever
+        int poolWaitTimeout = positive(all, "pool_wait_timeout_ms", 120_000);
         String cert = all.get("tls_cert");
         String key = all.get("tls_key");
         SSLContext tls = null;
@@ -57,7 +59,7 @@ record PgSettings(PoolMode poolMode, int poolSize, SSLContext tls, boolean tlsRe
             throw new IllegalArgumentException("the interlay asks for TLS: set tls_cert and tls_key (PEM files)");
         }
         return new PgSettings(mode, poolSize, tls, interlayTls, all.getOrDefault("auth_query", DEFAULT_AUTH_QUERY),
-                maxMessage, connectTimeout);
+                maxMessage, connectTimeout, poolWaitTimeout);
     }
 
     private static int positive(Map<String, String> all, String name, int fallback) {

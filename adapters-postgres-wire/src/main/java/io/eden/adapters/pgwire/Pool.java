@@ -63,6 +63,7 @@ final class Pool {
 
     PooledServer acquire() throws IOException {
         long start = System.nanoTime();
+        long waitLeft = java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(listener.settings.poolWaitTimeoutMillis());
         lock.lock();
         try {
             while (true) {
@@ -82,7 +83,17 @@ final class Pool {
                     total++;
                     break;
                 }
-                available.awaitUninterruptibly();
+                if (waitLeft <= 0) {
+                    throw new ServerLink.ServerError("53300", "Eden: no server connection of pool " + user + "@"
+                            + database + " became free within " + listener.settings.poolWaitTimeoutMillis()
+                            + " ms (pool_size " + size + "); raise pool_size or pool_wait_timeout_ms");
+                }
+                try {
+                    waitLeft = available.awaitNanos(waitLeft);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new java.io.InterruptedIOException("interrupted while waiting for a pooled connection");
+                }
             }
         } finally {
             lock.unlock();

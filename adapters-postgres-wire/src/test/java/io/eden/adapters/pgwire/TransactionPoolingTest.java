@@ -141,6 +141,39 @@ class TransactionPoolingTest {
     }
 
     @Test
+    void aClientWaitingLongerThanThePoolWaitTimeoutGetsAClearErrorAndOthersCarryOn() throws Exception {
+        try (PgFixture.Eden eden = PgFixture.eden(Map.of("pool_mode", "transaction", "pool_size", "1",
+                "pool_wait_timeout_ms", "300"));
+             Connection holder = PgFixture.connect(eden.port(), PgFixture.SCRAM_USER, PgFixture.SCRAM_PASSWORD);
+             Connection waiter = PgFixture.connect(eden.port(), PgFixture.SCRAM_USER, PgFixture.SCRAM_PASSWORD)) {
+            holder.setAutoCommit(false);
+            try (Statement s = holder.createStatement()) {
+                s.execute("INSERT INTO pooled_commits VALUES (-2, -2)"); // holds the only server connection
+            }
+            long started = System.nanoTime();
+            SQLException refused = org.junit.jupiter.api.Assertions.assertThrows(SQLException.class, () -> {
+                try (Statement s = waiter.createStatement()) {
+                    s.executeQuery("SELECT 1");
+                }
+            });
+            long waitedMillis = (System.nanoTime() - started) / 1_000_000;
+            assertEquals("53300", refused.getSQLState(), refused.getMessage());
+            assertTrue(refused.getMessage().contains("pool_wait_timeout_ms"), refused.getMessage());
+            assertTrue(waitedMillis >= 250 && waitedMillis < 10_000, "waited " + waitedMillis + " ms");
+            holder.commit();
+            try (Statement s = holder.createStatement();
+                 ResultSet rs = s.executeQuery("SELECT count(*) FROM pooled_commits WHERE client = -2")) {
+                rs.next();
+                assertEquals(1, rs.getInt(1), "the holder's transaction is untouched");
+            }
+            try (Statement s = holder.createStatement()) {
+                s.execute("DELETE FROM pooled_commits WHERE client = -2"); // other tests count the table
+            }
+            holder.commit();
+        }
+    }
+
+    @Test
     void aClientVanishingMidTransactionIsRolledBackBeforeReuse() throws Exception {
         try (PgFixture.Eden eden = PgFixture.eden(Map.of("pool_mode", "transaction", "pool_size", "1"))) {
             Connection a = PgFixture.connect(eden.port(), PgFixture.SCRAM_USER, PgFixture.SCRAM_PASSWORD);
