@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eden.application.spi.AdapterContext;
-import io.eden.application.spi.EdenMetrics;
 import io.eden.application.spi.ProtocolAdapter;
 import io.eden.application.spi.ProtocolAdapterFactory;
 import io.eden.application.spi.RouteSnapshot;
@@ -22,7 +21,6 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -138,22 +136,8 @@ class PostgresAdapterTest {
         };
     }
 
+    /** One place builds the test adapter context; this test needs no options. */
     private static AdapterContext context() {
-        return new AdapterContext() {
-            @Override
-            public EdenMetrics metrics() {
-                return EdenMetrics.NONE;
-            }
-
-            @Override
-            public Path dataDir() {
-                return Path.of("target");
-            }
-
-            @Override
-            public Map<String, String> options() {
-                return Map.of();
-            }
-        };
+        return PgFixture.context(Map.of());
     }
 }
