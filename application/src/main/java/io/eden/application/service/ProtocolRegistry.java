@@ -59,16 +59,12 @@ public final class ProtocolRegistry implements AutoCloseable {
         return byId.containsKey(protocol.value());
     }
 
-    public int defaultPort(ProtocolId protocol) {
-        return factory(protocol).defaultPort();
-    }
-
     public ProtocolAdapter adapter(ProtocolId protocol) {
         ProtocolAdapterFactory factory = factory(protocol);
         return adapters.computeIfAbsent(protocol.value(), id -> factory.create(context));
     }
 
-    public java.util.SortedSet<String> schemes() {
+    private java.util.SortedSet<String> schemes() {
         return new TreeSet<>(byScheme.keySet());
     }
 
