@@ -179,7 +179,9 @@ class MigrationLifecycleTest {
         assertEquals(2, movement.validations.get());
 
         movement.progress(100, 100, true, 7);
-        assertFalse(eden.uc.getMigrationStatus().execute("m1").readyForCutover(), "lag is not zero");
+        assertTrue(eden.uc.getMigrationStatus().execute("m1").readyForCutover(), "a mirror in flight is no lag");
+        movement.progress(100, 100, true, 5_000);
+        assertFalse(eden.uc.getMigrationStatus().execute("m1").readyForCutover(), "a side seconds behind");
         movement.progress(99, 100, false, 0);
         assertFalse(eden.uc.getMigrationStatus().execute("m1").readyForCutover(), "copy is not complete");
         movement.progress(100, 100, true, 0);

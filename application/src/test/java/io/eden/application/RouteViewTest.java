@@ -87,6 +87,7 @@ class RouteViewTest {
 
         subscription.close();
         int count = seen.size();
+        eden.uc.updateMigrationStrategy().execute("m1", Fixture.dual(0.5)); // writes back to dual before migrating again
         eden.uc.startMigration().execute("m1"); // rolled_back -> replicating again
         assertEquals(count, seen.size(), "an unsubscribed listener hears nothing");
         assertEquals(Optional.of(Phase.REPLICATING), phase(route.current()));

@@ -57,6 +57,13 @@ final class JdbiCheckpointRepository implements CheckpointRepository {
         });
     }
 
+    @Override
+    public void clear(String migrationId) {
+        jdbi.useHandle(handle -> handle.createUpdate("DELETE FROM checkpoints WHERE migration_id = :migration")
+                .bind("migration", migrationId)
+                .execute());
+    }
+
     private static int update(Handle handle, String migrationId, String interlayId, String key, String value) {
         return handle.createUpdate("UPDATE checkpoints SET checkpoint_value = :value "
                         + "WHERE migration_id = :migration AND interlay_id = :interlay AND checkpoint_key = :key")

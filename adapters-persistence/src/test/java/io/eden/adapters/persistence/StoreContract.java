@@ -427,6 +427,12 @@ abstract class StoreContract {
         assertEquals(Optional.of("9"), checkpoints.load("m1", "other", "cursor"));
         assertEquals(Optional.of(""), checkpoints.load("m2", "cache", "cursor"));
         assertEquals(Optional.of("1234"), reopen().checkpoints().load("m1", "cache", "cursor"));
+
+        var reopened = store.checkpoints();
+        reopened.clear("m1");
+        assertEquals(Optional.empty(), reopened.load("m1", "cache", "cursor"));
+        assertEquals(Optional.empty(), reopened.load("m1", "other", "cursor"));
+        assertEquals(Optional.of(""), reopened.load("m2", "cache", "cursor"), "other migrations keep theirs");
     }
 
     @Test

@@ -1,17 +1,8 @@
 package io.eden.adapters.pgwire;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.eden.application.spi.tls.PemTls;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
-import java.security.KeyFactory;
-import java.security.KeyStore;
-import java.security.PrivateKey;
-import java.security.cert.Certificate;
-import java.security.cert.CertificateFactory;
-import java.security.spec.PKCS8EncodedKeySpec;
-import java.util.Base64;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
@@ -78,33 +69,15 @@ record PgSettings(PoolMode poolMode, int poolSize, SSLContext tls, boolean tlsRe
         }
     }
 
-    /** A TLS context from a PEM certificate chain and a PEM PKCS#8 private key (RSA or EC). */
+    /** A TLS context from a PEM certificate chain and a PEM private key (PKCS#8, PKCS#1 RSA or SEC1 EC). */
     static SSLContext loadTls(Path certFile, Path keyFile) {
         try {
-            Certificate[] chain = CertificateFactory.getInstance("X.509")
-                    .generateCertificates(Files.newInputStream(certFile)).toArray(new Certificate[0]);
-            String pem = Files.readString(keyFile, StandardCharsets.US_ASCII);
-            if (!pem.contains("-----BEGIN PRIVATE KEY-----")) {
-                throw new IllegalArgumentException("tls_key must be a PEM PKCS#8 key (BEGIN PRIVATE KEY); convert with openssl pkcs8 -topk8 -nocrypt");
-            }
-            String base64 = pem.substring(pem.indexOf("-----BEGIN PRIVATE KEY-----") + 27, pem.indexOf("-----END PRIVATE KEY-----"))
-                    .replaceAll("\\s", "");
-            PKCS8EncodedKeySpec spec = new PKCS8EncodedKeySpec(Base64.getDecoder().decode(base64));
-            PrivateKey privateKey;
-            try {
-                privateKey = KeyFactory.getInstance("RSA").generatePrivate(spec);
-            } catch (GeneralSecurityException e) {
-                privateKey = KeyFactory.getInstance("EC").generatePrivate(spec);
-            }
-            KeyStore store = KeyStore.getInstance("PKCS12");
-            store.load(null, null);
-            store.setKeyEntry("eden", privateKey, new char[0], chain);
             KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(store, new char[0]);
+            kmf.init(PemTls.keyStore(certFile, keyFile), PemTls.keyPassword());
             SSLContext context = SSLContext.getInstance("TLS");
             context.init(kmf.getKeyManagers(), null, null);
             return context;
-        } catch (IOException | GeneralSecurityException e) {
+        } catch (GeneralSecurityException e) {
             throw new IllegalArgumentException("cannot load the TLS certificate/key: " + e.getMessage(), e);
         }
     }

@@ -31,6 +31,7 @@ public final class RedisAdapterFactory implements ProtocolAdapterFactory {
 
     @Override
     public ProtocolAdapter create(AdapterContext context) {
-        return new RedisProtocolAdapter(context.metrics(), RedisAdapterOptions.parse(context.options()));
+        return new RedisProtocolAdapter(context.metrics(), RedisAdapterOptions.parse(context.options()),
+                RedisAdapterOptions.parseMovement(context.options()));
     }
 }

@@ -1,11 +1,16 @@
 package io.eden.adapters.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotSame;
+import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.eden.adapters.redis.proxy.ProxySettings;
+import io.eden.adapters.redis.proxy.UpstreamTls;
 import io.eden.adapters.redis.resp.RespLimits;
+import io.eden.adapters.redis.support.TestCerts;
 import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -41,5 +46,35 @@ class RedisAdapterOptionsTest {
         assertTrue(notASize.getMessage().contains("max-inline-length must be a size"), notASize.getMessage());
         assertThrows(IllegalArgumentException.class,
                 () -> RedisAdapterOptions.parse(Map.of("health-timeout-ms", "0")));
+    }
+
+    @Test
+    void tls_files_go_together_and_a_file_that_cannot_be_read_is_named() {
+        ProxySettings plain = RedisAdapterOptions.parse(Map.of());
+        assertTrue(plain.clientTls().isEmpty());
+        assertSame(UpstreamTls.JDK_DEFAULTS, plain.upstreamTls());
+        IllegalArgumentException alone = assertThrows(IllegalArgumentException.class,
+                () -> RedisAdapterOptions.parse(Map.of("tls-cert-file", "/etc/eden/cert.pem")));
+        assertTrue(alone.getMessage().contains("tls-cert-file and tls-key-file go together"), alone.getMessage());
+        IllegalArgumentException missing = assertThrows(IllegalArgumentException.class,
+                () -> RedisAdapterOptions.parse(Map.of("tls-ca-file", "/nonexistent/ca.pem")));
+        assertTrue(missing.getMessage().contains("tls-ca-file") && missing.getMessage().contains("/nonexistent/ca.pem"),
+                missing.getMessage());
+        assertThrows(IllegalArgumentException.class,
+                () -> RedisAdapterOptions.parse(Map.of("tls-handshake-timeout-ms", "0")));
+    }
+
+    @Test
+    void tls_files_are_read_at_start() {
+        assumeTrue(TestCerts.available(), "openssl is not installed");
+        TestCerts certs = TestCerts.get();
+        ProxySettings settings = RedisAdapterOptions.parse(Map.of("tls-cert-file", certs.serverCert().toString(),
+                "tls-key-file", certs.serverKey().toString(), "tls-ca-file", certs.ca().toString()));
+        assertTrue(settings.clientTls().isPresent());
+        assertNotSame(UpstreamTls.JDK_DEFAULTS, settings.upstreamTls());
+        IllegalArgumentException mismatch = assertThrows(IllegalArgumentException.class,
+                () -> RedisAdapterOptions.parse(Map.of("tls-cert-file", certs.serverCert().toString(),
+                        "tls-key-file", certs.ecServerKeySec1().toString())));
+        assertTrue(mismatch.getMessage().contains("does not belong"), mismatch.getMessage());
     }
 }

@@ -12,6 +12,9 @@ import io.eden.adapters.redis.support.RawClient;
 import io.eden.adapters.redis.support.RealRedis;
 import io.eden.adapters.redis.support.RecordingMetrics;
 import io.eden.application.spi.UnsupportedCapabilityException;
+import io.eden.adapters.redis.support.Movements;
+import io.eden.domain.model.FailureHandling;
+import io.eden.domain.model.DataMode;
 import io.eden.domain.model.Endpoint;
 import io.eden.domain.model.EndpointUri;
 import io.eden.domain.model.Health;
@@ -120,20 +123,25 @@ class RedisUnavailableUpstreamTest {
     }
 
     @Test
-    void a_tls_interlay_is_refused_with_a_clear_reason() {
+    void a_tls_interlay_without_a_certificate_is_refused_naming_the_options() {
         try (RedisProtocolAdapter adapter = new RedisProtocolAdapter(new RecordingMetrics(), ProxySettings.DEFAULTS)) {
             UnsupportedCapabilityException refused = assertThrows(UnsupportedCapabilityException.class,
                     () -> adapter.listen(EdenUnderTest.interlay(true), FixedRoute.unbound(EdenUnderTest.interlay(true))));
-            assertTrue(refused.getMessage().startsWith("TLS listeners is not supported by this protocol adapter"),
-                    refused.getMessage());
+            assertTrue(refused.getMessage().contains("redis.tls-cert-file")
+                    && refused.getMessage().contains("redis.tls-key-file"), refused.getMessage());
             assertTrue(refused.getMessage().contains("without tls"), refused.getMessage());
         }
     }
 
     @Test
-    void data_movement_is_refused_until_the_lanes_exist() {
+    void the_snapshot_data_mode_is_refused_with_what_works_instead() {
         try (RedisProtocolAdapter adapter = new RedisProtocolAdapter(new RecordingMetrics(), ProxySettings.DEFAULTS)) {
-            assertThrows(UnsupportedCapabilityException.class, () -> adapter.startDataMovement(null));
+            Endpoint a = new Endpoint("a", EndpointUri.parse("redis://127.0.0.1:1"), ProtocolId.REDIS);
+            Endpoint b = new Endpoint("b", EndpointUri.parse("redis://127.0.0.1:2"), ProtocolId.REDIS);
+            var snapshot = new Movements().request(a, b, new DataMode(DataMode.Type.SNAPSHOT, DataMode.Replace.REPLACE),
+                    new FailureHandling.AllowPartial());
+            var refused = assertThrows(UnsupportedCapabilityException.class, () -> adapter.startDataMovement(snapshot));
+            assertTrue(refused.getMessage().contains("scan"), refused.getMessage());
         }
     }
 }

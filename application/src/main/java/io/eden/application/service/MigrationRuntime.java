@@ -41,6 +41,10 @@ public final class MigrationRuntime implements AutoCloseable {
         validations.put(migrationId, report);
     }
 
+    public void forgetValidation(String migrationId) {
+        validations.remove(migrationId);
+    }
+
     public Optional<ValidationReport> lastValidation(String migrationId) {
         return Optional.ofNullable(validations.get(migrationId));
     }

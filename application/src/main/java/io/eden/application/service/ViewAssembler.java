@@ -60,6 +60,12 @@ public final class ViewAssembler {
                 migrations.history(migration.id()));
     }
 
+    /**
+     * Under steady writes some mirror is always in flight: lag below this counts as caught up,
+     * a stalled side (seconds) does not.
+     */
+    static final long READY_LAG_MILLIS = 1000;
+
     public MigrationStatus status(Migration migration) {
         Health source = worst(migration, true);
         Health target = worst(migration, false);
@@ -67,7 +73,8 @@ public final class ViewAssembler {
         var validation = runtime.lastValidation(migration.id());
         boolean ready = CUTOVER_CANDIDATES.contains(migration.phase())
                 && progress.copyComplete()
-                && progress.replicationLagMillis() == 0
+                && progress.divergentKeys() == 0 // nothing waits for repair
+                && progress.replicationLagMillis() < READY_LAG_MILLIS
                 && validation.map(v -> v.clean()).orElse(false)
                 && source == Health.HEALTHY && target == Health.HEALTHY;
         return new MigrationStatus(migration.phase(), migration.phaseReason(), progress.replicationLagMillis(),

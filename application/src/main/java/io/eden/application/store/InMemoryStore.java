@@ -154,6 +154,13 @@ public final class InMemoryStore {
                 checkpoints.put(migrationId + "/" + interlayId + "/" + key, value);
             }
         }
+
+        @Override
+        public void clear(String migrationId) {
+            synchronized (lock) {
+                checkpoints.keySet().removeIf(k -> k.startsWith(migrationId + "/"));
+            }
+        }
     };
 
     public EndpointRepository endpoints() {

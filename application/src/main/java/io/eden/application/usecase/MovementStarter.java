@@ -43,6 +43,17 @@ public final class MovementStarter {
         void release();
     }
 
+    /**
+     * Starts the movements from scratch (POST /migrate): checkpoints and the last validation of an
+     * earlier run, before a rollback, describe a target that has missed writes since.
+     */
+    Started startAfresh(Migration migration) {
+        checkpoints.clear(migration.id());
+        runtime.forgetValidation(migration.id());
+        return start(migration);
+    }
+
+    /** Starts the movements where their checkpoints say they were (a restart resumes). */
     Started start(Migration migration) {
         List<Map.Entry<String, DataMovement>> started = new ArrayList<>();
         List<DeferredEvents> events = new ArrayList<>();

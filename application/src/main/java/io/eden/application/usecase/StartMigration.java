@@ -33,7 +33,7 @@ public final class StartMigration {
         Migration migration = lookup.migration(migrationId);
         // Ask the phase machine first, so an illegal start is a 409 before anything is touched.
         migration.moveTo(Phase.REPLICATING, "", clock.instant());
-        MovementStarter.Started started = movements.start(migration);
+        MovementStarter.Started started = movements.startAfresh(migration);
         changes.apply(migrationId, m -> m.moveTo(Phase.REPLICATING, "data movement started", clock.instant()));
         started.release();
         return views.migration(lookup.migration(migrationId));

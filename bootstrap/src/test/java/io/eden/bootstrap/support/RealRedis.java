@@ -26,7 +26,11 @@ public final class RealRedis implements AutoCloseable {
 
     /** Starts a server that requires {@code password} when it is not null. */
     public static RealRedis start(String password) {
-        int port = freePort();
+        return startOn(freePort(), password);
+    }
+
+    /** Starts a server on the given port (e.g. again where a killed one listened). */
+    public static RealRedis startOn(int port, String password) {
         RedisServerBuilder builder = RedisServer.builder().port(port).setting("bind 127.0.0.1")
                 .setting("save \"\"").setting("appendonly no");
         if (password != null) {
@@ -56,6 +60,32 @@ public final class RealRedis implements AutoCloseable {
             jedis.auth(password);
         }
         return jedis;
+    }
+
+    /**
+     * Kills the server with SIGKILL, as a crash would: clients see their connections drop, with
+     * no reply to what they had sent. {@link #close()} afterwards is harmless.
+     */
+    public void kill() {
+        try {
+            java.lang.reflect.Field field = null;
+            for (Class<?> type = server.getClass(); field == null && type != null; type = type.getSuperclass()) {
+                field = java.util.Arrays.stream(type.getDeclaredFields())
+                        .filter(f -> f.getName().equals("redisProcess")).findFirst().orElse(null);
+            }
+            if (field == null) {
+                throw new NoSuchFieldException("redisProcess");
+            }
+            field.setAccessible(true);
+            Process process = (Process) field.get(server);
+            process.destroyForcibly().waitFor();
+        } catch (ReflectiveOperationException e) {
+            throw new IllegalStateException("cannot reach the redis-server process of embedded-redis", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
+        server.stop();
     }
 
     @Override

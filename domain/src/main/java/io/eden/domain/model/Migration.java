@@ -65,6 +65,11 @@ public record Migration(String id, String description, Strategy strategy, DataMo
             throw new IllegalPhaseChangeException(phase, target,
                     "cannot move from " + phase.wireName() + " to " + target.wireName());
         }
+        if (target == Phase.REPLICATING && phase == Phase.ROLLED_BACK && strategy.writeMode() instanceof WriteMode.Cutover) {
+            // writes would go to a target that has missed everything since the rollback
+            throw new IllegalPhaseChangeException(phase, target, "the strategy still cuts writes over; PATCH"
+                    + " strategy.write_mode back to dual_write before migrating again");
+        }
         Migration moved = new Migration(id, description, strategy, data, failureHandling, target,
                 Optional.ofNullable(reason).filter(r -> !r.isBlank()), interlays, createdAt, now);
         return new Change(moved, List.of(new PhaseChange(id, phase, target, reason == null ? "" : reason, now)));

@@ -55,6 +55,16 @@ class MigrationTest {
     }
 
     @Test
+    void aRolledBackCutoverMigratesAgainOnlyWithDualWrites() {
+        Migration rolledBack = in(Phase.ROLLED_BACK, cutover(1.0));
+        IllegalPhaseChangeException e = assertThrows(IllegalPhaseChangeException.class,
+                () -> rolledBack.moveTo(Phase.REPLICATING, "", T1));
+        assertTrue(e.getMessage().contains("dual_write"), e.getMessage());
+        Migration dual = rolledBack.withStrategy(DUAL, T1).migration();
+        assertEquals(Phase.REPLICATING, dual.moveTo(Phase.REPLICATING, "", T2).migration().phase());
+    }
+
+    @Test
     void createChecksTheId() {
         InvalidValueException e = assertThrows(InvalidValueException.class,
                 () -> Migration.create("bad id", "", DUAL, DataMode.DEFAULT, new FailureHandling.RollbackAll(), T0));

@@ -49,6 +49,8 @@ final class ClientSession {
     private static final byte[] RESET = "+RESET\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NOTHING = new byte[0];
     private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] RESP3_NULL = "_\r\n".getBytes(StandardCharsets.US_ASCII);
     /** Takes a reply nobody reads: of what Eden replays on a new connection. */
     private static final Waiter IGNORED = new Waiter() {
         @Override
@@ -89,9 +91,20 @@ final class ClientSession {
     private final boolean[] txLanes;
     private byte[] clientName;
     private final java.util.Map<String, byte[]> clientInfo = new java.util.TreeMap<>();
-    private boolean pinnedReplayed;
+    /** The client's pinned connection to the side a migration mirrors to, while one does. */
+    private volatile UpstreamLink pinnedMirror;
+    /** The side a transaction's MULTI was mirrored to (null: not mirrored), kept until EXEC or DISCARD. */
+    private Side txMirror;
+    /** The keys a transaction queued, for repair if it ran on one side only. */
+    private final List<byte[]> txKeys = new ArrayList<>();
+    private static final int MAX_TRANSACTION_KEYS = 10_000;
+    /** The database the client selected (pinned connections replay it). */
+    private int db;
+    private boolean resp3;
     private int[] keyIndexes = new int[16];
     private final List<UpstreamLink> dirty = new ArrayList<>();
+    /** The reply slot the next command sends into instead of a new one in the client's order; see {@link #callDetached}. */
+    private Reply detached;
 
     // the reply queue: appended by the reader (and a pinned link's unsolicited frames), drained by the writer
     private final ReentrantLock appendLock = new ReentrantLock();
@@ -129,7 +142,8 @@ final class ClientSession {
         volatile byte[] bytes;
         volatile Reply next;
         boolean closeAfter;
-        volatile MirrorCheck check;
+        /** Eden's own: a poll's attempt, read by the reader thread, never written to the client. */
+        boolean detached;
 
         Reply(ClientSession owner, boolean counted) {
             this.owner = owner;
@@ -138,24 +152,17 @@ final class ClientSession {
 
         @Override
         void complete(byte[] buf, int off, int len) {
-            if (owner.closed.get() && check == null) {
+            if (owner.closed.get()) {
                 bytes = NOTHING; // nobody will read it: keep no copy
                 owner.completed(this, 0);
                 return;
             }
-            byte[] copy = Arrays.copyOfRange(buf, off, off + len);
-            if (check != null) {
-                check.authoritative(copy);
-            }
-            bytes = copy;
+            bytes = Arrays.copyOfRange(buf, off, off + len);
             owner.completed(this, len);
         }
 
         @Override
         void fail(byte[] error) {
-            if (check != null) {
-                check.authoritative(error);
-            }
             bytes = error;
             owner.completed(this, error.length);
         }
@@ -184,10 +191,7 @@ final class ClientSession {
     void close() {
         if (closed.compareAndSet(false, true)) {
             Sockets.closeQuietly(socket);
-            UpstreamLink link = pinned;
-            if (link != null) {
-                link.close();
-            }
+            closePinned();
             LockSupport.unpark(writer);
             onClosed.accept(this);
         }
@@ -278,7 +282,15 @@ final class ClientSession {
             default -> {
             }
         }
+        if (cmd.startsWith("eval") || cmd.equals("script")) {
+            lanes.scripts.learn(cmd, args);
+        }
         RouteSnapshot snapshot = route.current();
+        BlockingPoll poll = mirroring(snapshot) && spec != null && spec.has(CommandSpec.BLOCKING)
+                ? BlockingPoll.of(cmd, args) : null;
+        if (poll != null) {
+            return pollBlocking(poll);
+        }
         if (needsPin(cmd, args, spec)) {
             return sendPinned(snapshot, command, cmd, args, spec);
         }
@@ -348,6 +360,12 @@ final class ClientSession {
 
     /** On a new own connection: what the client told Eden about itself, so the server knows it too. */
     private void replayClientState(UpstreamLink link, Endpoint endpoint) throws UpstreamLink.Unavailable {
+        if (resp3) {
+            link.sendWords(endpoint, List.of(word("HELLO"), word("3")), IGNORED);
+        }
+        if (db != 0) {
+            link.sendWords(endpoint, List.of(word("SELECT"), word(Integer.toString(db))), IGNORED);
+        }
         if (clientName != null) {
             link.sendWords(endpoint, List.of(word("CLIENT"), word("SETNAME"), clientName), IGNORED);
         }
@@ -388,16 +406,21 @@ final class ClientSession {
                                 boolean lastOfBatch) {
         int keys = spec == null ? 0 : keyPositions(spec, args);
         boolean write = spec != null && !spec.has(CommandSpec.READONLY);
+        if (keys == 0 && spec != null && spec.name().startsWith("script|")) {
+            // SCRIPT LOAD / FLUSH: the other side must know the same scripts, so it is mirrored like a write
+            return sendOnLane(snapshot, decide(snapshot, 0), homeLane, command, true, lastOfBatch, null);
+        }
         if (keys < 0 || (keys == 0 && spec != null && spec.has(CommandSpec.WRITE))) {
             // keys unknown (or a keyless write such as FLUSHALL): ordered against every lane
             boolean[] all = new boolean[lanes.count];
             Arrays.fill(all, true);
-            return sendWithBarrier(snapshot, snapshot.decide(0), all, homeLane, command, write);
+            return sendWithBarrier(snapshot, decide(snapshot, 0), all, homeLane, command, write, null);
         }
         if (keys == 0) {
-            return sendOnLane(snapshot, decide(snapshot, 0), homeLane, command, false, lastOfBatch);
+            return sendOnLane(snapshot, decide(snapshot, 0), homeLane, command, false, lastOfBatch, null);
         }
-        int firstSlot = HashSlot.of(bytes(args, keyIndexes[0]));
+        byte[] firstKey = bytes(args, keyIndexes[0]);
+        int firstSlot = HashSlot.of(firstKey);
         int lane = laneOf(firstSlot);
         boolean[] several = null;
         for (int k = 1; k < keys; k++) {
@@ -412,9 +435,9 @@ final class ClientSession {
         }
         RouteDecision decision = decide(snapshot, firstSlot);
         if (several != null) {
-            return sendWithBarrier(snapshot, decision, several, lane, command, write);
+            return sendWithBarrier(snapshot, decision, several, lane, command, write, firstKey);
         }
-        return sendOnLane(snapshot, decision, lane, command, write, lastOfBatch);
+        return sendOnLane(snapshot, decision, lane, command, write, lastOfBatch, firstKey);
     }
 
     /** The key positions into {@link #keyIndexes}, grown for commands with many keys; -1 when unknown. */
@@ -432,19 +455,31 @@ final class ClientSession {
     }
 
     private int laneOf(int slot) {
-        return slot % lanes.count;
+        return lanes.laneOf(slot);
     }
 
     private boolean sendOnLane(RouteSnapshot snapshot, RouteDecision decision, int laneIndex, ArrayValue command,
-                               boolean write, boolean lastOfBatch) {
+                               boolean write, boolean lastOfBatch, byte[] key) {
         Lane lane = laneSet[laneIndex];
         Side side = write ? decision.write() : decision.read();
         Reply reply = append();
-        MirrorCheck check = write && decision.mirror().isPresent() ? mirrorCheck(decision.mirror().get(), reply) : null;
+        MirrorCheck check = write ? mirrorCheck(decision, key, reply) : null;
+        boolean canary = !write && side != decision.write();
         lane.lock.lock();
         try {
             UpstreamLink link = lane.link(side);
-            link.send(endpoint(snapshot, side), command, reply);
+            Waiter waiter = check != null ? check.authoritativeWaiter()
+                    : canary ? new CanaryRead(snapshot, lane, decision.write(), command, reply) : reply;
+            try {
+                link.send(endpoint(snapshot, side), command, waiter);
+            } catch (UpstreamLink.Unavailable e) {
+                if (!canary) {
+                    throw e;
+                }
+                side = decision.write(); // the side being migrated to is down: the read is the authoritative side's
+                link = lane.link(side);
+                link.send(endpoint(snapshot, side), command, reply);
+            }
             if (check != null) {
                 mirror(snapshot, lane, decision.mirror().get(), command, check);
             }
@@ -468,17 +503,58 @@ final class ClientSession {
         }
     }
 
-    /** Prepares the check of a mirrored write; set before the write is sent, as its reply may come at once. */
-    private MirrorCheck mirrorCheck(Side mirrorSide, Reply authoritative) {
-        MirrorCheck check = new MirrorCheck(mirrorSide, lanes.mirrors, metrics);
-        authoritative.check = check;
-        return check;
+    /**
+     * A read sent to the side being migrated to (a canary read): if that side fails to answer,
+     * the read is asked again of the authoritative side, so a dying target costs the client nothing.
+     */
+    private final class CanaryRead extends Waiter {
+        private final RouteSnapshot snapshot;
+        private final Lane lane;
+        private final Side fallback;
+        private final ArrayValue command;
+        private final Reply reply;
+
+        CanaryRead(RouteSnapshot snapshot, Lane lane, Side fallback, ArrayValue command, Reply reply) {
+            this.snapshot = snapshot;
+            this.lane = lane;
+            this.fallback = fallback;
+            this.command = command;
+            this.reply = reply;
+        }
+
+        @Override
+        void complete(byte[] buf, int off, int len) {
+            reply.complete(buf, off, len);
+        }
+
+        @Override
+        void fail(byte[] error) {
+            lane.lock.lock();
+            try {
+                UpstreamLink link = lane.link(fallback);
+                link.send(endpoint(snapshot, fallback), command, reply);
+                link.flush();
+            } catch (UpstreamLink.Unavailable e) {
+                reply.fail(error);
+            } finally {
+                lane.lock.unlock();
+            }
+        }
+    }
+
+    /** The check of a write the decision mirrors (null when it does not): it releases {@code reply} once both sides answered. */
+    private MirrorCheck mirrorCheck(RouteDecision decision, byte[] key, Reply reply) {
+        if (decision.mirror().isEmpty()) {
+            return null;
+        }
+        return new MirrorCheck(decision.mirror().get(), decision.eitherSuffices(), db, key, lanes.mirrors, metrics,
+                reply);
     }
 
     /** Queues the mirror in the other side's FIFO of the same lane, now, while the lane is held. */
     private void mirror(RouteSnapshot snapshot, Lane lane, Side mirrorSide, ArrayValue command, MirrorCheck check) {
         try {
-            lane.link(mirrorSide).send(endpoint(snapshot, mirrorSide), command, check.mirrorWaiter());
+            lane.link(mirrorSide).send(endpoint(snapshot, mirrorSide), mirrorForm(command), check.mirrorWaiter());
         } catch (UpstreamLink.Unavailable e) {
             check.mirrorWaiter().fail(RespWriter.encodeError("ERR " + e.getMessage()));
         }
@@ -490,27 +566,23 @@ final class ClientSession {
      * its mirror), waits for its reply, then releases them.
      */
     private boolean sendWithBarrier(RouteSnapshot snapshot, RouteDecision decision, boolean[] held, int laneIndex,
-                                    ArrayValue command, boolean write) {
+                                    ArrayValue command, boolean write, byte[] key) {
         flushDirty();
         Reply reply = append();
         lockAll(held);
         try {
-            drain(held);
+            lanes.drain(held);
             Lane lane = laneSet[laneIndex];
             Side side = write ? decision.write() : decision.read();
             UpstreamLink link = lane.link(side);
-            MirrorCheck check = write && decision.mirror().isPresent()
-                    ? mirrorCheck(decision.mirror().get(), reply) : null;
-            link.send(endpoint(snapshot, side), command, reply);
+            MirrorCheck check = write ? mirrorCheck(decision, key, reply) : null;
+            link.send(endpoint(snapshot, side), command, check != null ? check.authoritativeWaiter() : reply);
             link.flush();
             if (check != null) {
                 mirror(snapshot, lane, decision.mirror().get(), command, check);
                 lane.link(decision.mirror().get()).flush();
             }
-            awaitReply(reply);
-            if (check != null) {
-                awaitMirror(check);
-            }
+            awaitReply(reply); // with a mirror: both sides answered
             return true;
         } catch (UpstreamLink.Unavailable e) {
             unreachable(reply, e);
@@ -523,7 +595,7 @@ final class ClientSession {
     private void lockAll(boolean[] held) {
         for (int i = 0; i < held.length; i++) {
             if (held[i]) {
-                laneSet[i].lock.lock();
+                lanes.lock(i);
             }
         }
     }
@@ -531,24 +603,73 @@ final class ClientSession {
     private void unlockAll(boolean[] held) {
         for (int i = held.length - 1; i >= 0; i--) {
             if (held[i]) {
-                laneSet[i].lock.unlock();
+                lanes.unlock(i);
             }
         }
     }
 
-    private void drain(boolean[] held) {
-        for (int i = 0; i < held.length; i++) {
-            if (held[i]) {
-                laneSet[i].source.flush();
-                laneSet[i].target.flush();
-            }
+
+    /** What the other side gets for a mirrored command: an EVALSHA as EVAL with its body, when Eden knows it. */
+    private ArrayValue mirrorForm(ArrayValue command) {
+        byte[] name = bytes(command.elements(), 0);
+        if (name.length < 7 || (name[0] != 'e' && name[0] != 'E')) {
+            return command;
         }
-        for (int i = 0; i < held.length; i++) {
-            if (held[i]) {
-                laneSet[i].source.awaitIdle();
-                laneSet[i].target.awaitIdle();
+        return lanes.scripts.mirrorForm(CommandTable.lowerName(name), command);
+    }
+
+    private static boolean mirroring(RouteSnapshot snapshot) {
+        return snapshot.state().isPresent() && snapshot.decide(0).mirror().isPresent();
+    }
+
+    /** A blocking pop while writes are mirrored: its non-blocking form, tried until something comes or time is up. */
+    private boolean pollBlocking(BlockingPoll poll) {
+        long started = System.nanoTime();
+        long pause = BlockingPoll.FIRST_PAUSE_MILLIS;
+        while (!closed.get()) {
+            for (int i = 0; i < poll.attempts().size(); i++) {
+                Reply attempt = callDetached(poll.attempts().get(i));
+                if (attempt.bytes == null) {
+                    return false; // the client went away
+                }
+                if (attempt.closeAfter) {
+                    appendLocal(attempt.bytes, true); // the upstream is unreachable: as for any command
+                    return false;
+                }
+                byte[] answer = attempt.bytes;
+                if (MirrorObserver.isError(answer)) {
+                    appendLocal(answer, false);
+                    return true;
+                }
+                if (!BlockingPoll.empty(answer)) {
+                    appendLocal(poll.reply(i, answer), false);
+                    return true;
+                }
             }
+            if (poll.timeoutMillis() > 0
+                    && System.nanoTime() - started >= TimeUnit.MILLISECONDS.toNanos(poll.timeoutMillis())) {
+                appendLocal(resp3 ? RESP3_NULL : NULL_ARRAY, false);
+                return true;
+            }
+            LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(pause));
+            pause = Math.min(BlockingPoll.MAX_PAUSE_MILLIS, pause * 2);
         }
+        return false;
+    }
+
+    /** Runs a command of Eden's making as if the client had sent it (same routing, same mirror) and waits for its reply. */
+    private Reply callDetached(ArrayValue command) {
+        Reply reply = new Reply(this, false);
+        reply.detached = true;
+        detached = reply;
+        try {
+            dispatch(command, true);
+        } finally {
+            detached = null;
+        }
+        flushDirty();
+        awaitReply(reply);
+        return reply;
     }
 
     // ---------------------------------------------------------------- pinned connection state
@@ -559,7 +680,6 @@ final class ClientSession {
         if (fromLanes) {
             awaitOwnReplies(); // what this client sent on the lanes runs before what it sends here
         }
-        UpstreamLink link = pinnedLink();
         boolean streamingNow = switch (cmd) {
             case "subscribe", "psubscribe", "ssubscribe", "monitor" -> true;
             default -> false;
@@ -567,6 +687,7 @@ final class ClientSession {
         boolean[] held = null;
         if (inMulti && spec != null && !"exec".equals(cmd) && !"discard".equals(cmd)) {
             markLanes(spec, args, txLanes); // queued: ordered against the lanes when EXEC runs them
+            rememberTransactionKeys(spec, args);
         } else if ("exec".equals(cmd)) {
             held = txLanes.clone();
         } else if (spec != null) {
@@ -575,28 +696,50 @@ final class ClientSession {
                 held = lanesOfKeys;
             }
         }
+        byte[] key = spec == null ? null : firstKey(spec, args);
+        RouteDecision decision = decide(snapshot, key == null ? 0 : HashSlot.of(key));
+        boolean streaming = streamingNow || (pinned != null && pinned.streaming);
+        boolean readOnly = spec != null && spec.has(CommandSpec.READONLY) && !inMulti;
+        UpstreamLink link = pinnedLink(snapshot, decision.write());
         Reply reply = null;
-        if (streamingNow || link.streaming) {
+        if (streaming) {
             link.streaming = true; // from here on every frame of this connection goes to the client in order
         } else {
             reply = append();
         }
+        // While a migration mirrors writes, a pinned client's writes (and its whole transaction) run
+        // on a second pinned connection to the other side too; a key-bearing one holds its lanes
+        // until both sides answered, so neither side can order it differently against the lanes.
+        // A transaction is mirrored or not as a whole, as its MULTI was: the other side must see
+        // MULTI, the queued commands and EXEC on one connection, or none of them.
+        Side mirrorSide = inMulti ? txMirror : decision.mirror().orElse(null);
+        MirrorCheck check = reply == null || readOnly || mirrorSide == null ? null
+                : new MirrorCheck(mirrorSide, decision.eitherSuffices(), db, key, lanes.mirrors, metrics, reply);
         if (held != null) {
             flushDirty();
             lockAll(held);
         }
-        link.lock.lock();
         try {
-            if (held != null) {
-                drain(held);
+            link.lock.lock();
+            try {
+                if (held != null) {
+                    lanes.drain(held);
+                }
+                Endpoint endpoint = pinnedEndpoint(snapshot, decision.write(), link);
+                if (!endpoint.equals(link.connectedEndpoint())) {
+                    replayClientState(link, endpoint);
+                }
+                link.send(endpoint, command, check != null ? check.authoritativeWaiter() : reply);
+                link.flush();
+            } finally {
+                link.lock.unlock();
             }
-            Endpoint endpoint = endpoint(snapshot, snapshot.decide(0).write());
-            if (!pinnedReplayed || !link.isOpen()) {
-                replayClientState(link, endpoint);
-                pinnedReplayed = true;
+            if (check != null) {
+                mirrorPinned(snapshot, mirrorSide, command, check);
             }
-            link.send(endpoint, command, reply);
-            link.flush();
+            if (held != null && check != null) {
+                awaitReply(reply);
+            }
         } catch (UpstreamLink.Unavailable e) {
             if (reply == null) {
                 reply = append();
@@ -604,26 +747,121 @@ final class ClientSession {
             unreachable(reply, e);
             return false;
         } finally {
-            link.lock.unlock();
             if (held != null) {
                 unlockAll(held);
             }
         }
         switch (cmd) {
-            case "multi" -> inMulti = true;
+            case "multi" -> {
+                inMulti = true;
+                txMirror = decision.mirror().orElse(null);
+                txKeys.clear();
+            }
             case "exec", "discard" -> {
+                if (cmd.equals("exec") && txMirror == null && mirroring(snapshot) && reply != null) {
+                    repairUnmirroredTransaction(snapshot, link, reply);
+                }
                 inMulti = false;
                 watching = false;
+                txMirror = null;
+                txKeys.clear();
                 Arrays.fill(txLanes, false);
             }
             case "watch" -> watching = true;
             case "unwatch" -> watching = inMulti && watching;
-            case "subscribe", "psubscribe", "ssubscribe", "monitor", "hello", "client" -> pinnedForGood = true;
-            case "select" -> pinnedForGood = true;
+            case "subscribe", "psubscribe", "ssubscribe", "monitor", "client" -> pinnedForGood = true;
+            case "hello" -> {
+                pinnedForGood = true;
+                rememberProtocol(args, reply);
+            }
+            case "select" -> {
+                pinnedForGood = true;
+                rememberDatabase(args, reply);
+            }
             default -> {
             }
         }
         return true;
+    }
+
+    /** The mirror of a pinned write, on this client's pinned connection to the other side. */
+    private void mirrorPinned(RouteSnapshot snapshot, Side side, ArrayValue command, MirrorCheck check) {
+        UpstreamLink link = pinnedMirror;
+        if (link == null) {
+            link = lanes.pinned(name + " mirror", identity, UpstreamLink.DROP);
+            pinnedMirror = link;
+        }
+        link.lock.lock();
+        try {
+            Endpoint endpoint = endpoint(snapshot, side);
+            if (!endpoint.equals(link.connectedEndpoint())) {
+                replayClientState(link, endpoint);
+            }
+            link.send(endpoint, mirrorForm(command), check.mirrorWaiter());
+            link.flush();
+        } catch (UpstreamLink.Unavailable e) {
+            check.mirrorWaiter().fail(RespWriter.encodeError("ERR " + e.getMessage()));
+        } finally {
+            link.lock.unlock();
+        }
+    }
+
+    /**
+     * Where the pinned connection goes: the authoritative side, except while a transaction, WATCH
+     * or subscription lives on the connection it has, which keeps it.
+     */
+    private Endpoint pinnedEndpoint(RouteSnapshot snapshot, Side side, UpstreamLink link)
+            throws UpstreamLink.Unavailable {
+        Endpoint current = link.connectedEndpoint();
+        if (current != null && (inMulti || watching || link.streaming)) {
+            return current;
+        }
+        return endpoint(snapshot, side);
+    }
+
+    private void rememberTransactionKeys(CommandSpec spec, List<RespValue> args) {
+        int keys = keyPositions(spec, args);
+        for (int k = 0; k < keys && txKeys.size() < MAX_TRANSACTION_KEYS; k++) {
+            txKeys.add(bytes(args, keyIndexes[k]));
+        }
+    }
+
+    /**
+     * A transaction begun before the migration began mirroring ran on one side only: its keys are
+     * handed to the migration to be copied again from that side, once EXEC has answered.
+     */
+    private void repairUnmirroredTransaction(RouteSnapshot snapshot, UpstreamLink link, Reply reply) {
+        awaitReply(reply);
+        Endpoint ran = link.connectedEndpoint();
+        Side truth = ran != null && snapshot.target().map(ran::equals).orElse(false) ? Side.TARGET : Side.SOURCE;
+        for (byte[] key : txKeys) {
+            lanes.mirrors.needsRepair(db, key, truth);
+        }
+    }
+
+    /** The first key of a command, null when it has none (or they cannot be placed). */
+    private byte[] firstKey(CommandSpec spec, List<RespValue> args) {
+        return keyPositions(spec, args) > 0 ? bytes(args, keyIndexes[0]) : null;
+    }
+
+    private void rememberDatabase(List<RespValue> args, Reply reply) {
+        if (inMulti || reply == null || args.size() != 2) {
+            return;
+        }
+        awaitReply(reply);
+        if (reply.bytes.length > 0 && reply.bytes[0] == '+') {
+            db = Integer.parseInt(((BulkString) args.get(1)).text().strip());
+        }
+    }
+
+    private void rememberProtocol(List<RespValue> args, Reply reply) {
+        if (reply == null || args.size() < 2) {
+            return;
+        }
+        awaitReply(reply);
+        if (reply.bytes.length > 0 && reply.bytes[0] != '-' && reply.bytes[0] != '!') {
+            resp3 = "3".equals(((BulkString) args.get(1)).text());
+        }
     }
 
     /** Marks the lanes of the command's keys; true if it has any (unknown keys mark every lane). */
@@ -639,41 +877,68 @@ final class ClientSession {
         return keys > 0;
     }
 
-    private UpstreamLink pinnedLink() {
-        if (pinned == null) {
-            pinned = lanes.pinned(name, identity, new UpstreamLink.Unsolicited() {
-                @Override
-                public void frame(byte[] buf, int off, int len) {
-                    appendLocal(Arrays.copyOfRange(buf, off, off + len), false);
-                }
-
-                @Override
-                public void ended(String reason) {
-                    if (pinnedForGood || inMulti || watching) {
-                        // its connection state is gone with it: so is the client's connection, as on a server restart
-                        appendLocal(NOTHING, true);
-                    }
-                }
-            });
+    /**
+     * The client's pinned connection. When the route moves its authoritative side and no
+     * transaction, WATCH or subscription lives on it, a new one replaces it (its state, SELECT,
+     * HELLO and names, replayed); the old one's end is not the client's end.
+     */
+    private UpstreamLink pinnedLink(RouteSnapshot snapshot, Side side) {
+        UpstreamLink current = pinned;
+        if (current != null) {
+            Endpoint connected = current.connectedEndpoint();
+            Endpoint wanted = snapshot.endpoint(side).orElse(null);
+            if (connected == null || wanted == null || connected.equals(wanted) || inMulti || watching
+                    || current.streaming || current.inflight() > 0) {
+                return current;
+            }
+            pinned = null;
+            current.close();
         }
+        UpstreamLink[] self = new UpstreamLink[1];
+        self[0] = lanes.pinned(name, identity, new UpstreamLink.Unsolicited() {
+            @Override
+            public void frame(byte[] buf, int off, int len) {
+                appendLocal(Arrays.copyOfRange(buf, off, off + len), false);
+            }
+
+            @Override
+            public void ended(String reason) {
+                if (self[0] == pinned && (pinnedForGood || inMulti || watching)) {
+                    // its connection state is gone with it: so is the client's connection, as on a server restart
+                    appendLocal(NOTHING, true);
+                }
+            }
+        });
+        pinned = self[0];
         return pinned;
     }
 
     private void reset() {
         awaitOwnReplies();
-        if (pinned != null) {
-            pinned.close();
-            pinned = null;
-        }
-        pinnedReplayed = false;
+        closePinned();
         clientName = null;
         clientInfo.clear();
         pinnedForGood = false;
         inMulti = false;
         watching = false;
+        db = 0;
+        resp3 = false;
         Arrays.fill(txLanes, false);
         setIdentity(Identity.NONE);
         appendLocal(RESET, false);
+    }
+
+    private void closePinned() {
+        UpstreamLink link = pinned;
+        pinned = null;
+        if (link != null) {
+            link.close();
+        }
+        UpstreamLink mirror = pinnedMirror;
+        pinnedMirror = null;
+        if (mirror != null) {
+            mirror.close();
+        }
     }
 
     /**
@@ -686,11 +951,12 @@ final class ClientSession {
         }
         awaitOwnReplies();
         RouteSnapshot snapshot = route.current();
-        UpstreamLink link = pinnedLink();
+        // the source checks passwords as long as a migration runs: the target may have other ones
+        UpstreamLink link = pinnedLink(snapshot, Side.SOURCE);
         Reply reply = append();
         link.lock.lock();
         try {
-            link.send(endpoint(snapshot, snapshot.decide(0).write()), command, reply);
+            link.send(endpoint(snapshot, Side.SOURCE), command, reply);
             link.flush();
         } catch (UpstreamLink.Unavailable e) {
             unreachable(reply, e);
@@ -716,7 +982,12 @@ final class ClientSession {
     // ---------------------------------------------------------------- the reply queue
 
     private Reply append() {
-        Reply reply = new Reply(this, true);
+        Reply reply = detached;
+        if (reply != null) {
+            detached = null;
+            return reply;
+        }
+        reply = new Reply(this, true);
         outstanding.incrementAndGet();
         link(reply);
         return reply;
@@ -742,6 +1013,13 @@ final class ClientSession {
     }
 
     private void completed(Reply reply, int length) {
+        if (reply.detached) {
+            Thread reader = waitingReader;
+            if (reader != null) {
+                LockSupport.unpark(reader);
+            }
+            return;
+        }
         if (reply.counted) {
             outstanding.decrementAndGet();
         }
@@ -769,10 +1047,6 @@ final class ClientSession {
 
     private void awaitReply(Reply reply) {
         awaitUntil(() -> reply.bytes != null);
-    }
-
-    private void awaitMirror(MirrorCheck check) {
-        awaitUntil(check::done);
     }
 
     private void awaitOwnReplies() {

@@ -12,6 +12,12 @@ import java.util.List;
 record Identity(byte[] user, byte[] password) {
     static final Identity NONE = new Identity(null, null);
 
+    /** The credentials of an endpoint's URI. */
+    static Identity of(io.eden.domain.model.EndpointUri uri) {
+        return new Identity(uri.user().map(u -> u.getBytes(StandardCharsets.UTF_8)).orElse(null),
+                uri.password().map(p -> p.getBytes(StandardCharsets.UTF_8)).orElse(null));
+    }
+
     boolean authenticates() {
         return password != null;
     }

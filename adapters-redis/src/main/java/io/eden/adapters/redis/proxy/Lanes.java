@@ -12,26 +12,34 @@ import java.util.concurrent.locks.ReentrantLock;
  * The lanes of one interlay: per client identity, L lanes, each with one pipelined upstream
  * connection per side (the target's opens only once a route names a target). A key's slot
  * picks its lane; every command of a lane is written, in FIFO order, under the lane's lock.
+ * Lane {@code i} has one lock for every identity, so holding it and draining lane {@code i}
+ * of every identity orders a barrier (a multi-lane command, a copy batch) against all writes
+ * of its slots, whoever sent them.
  */
 final class Lanes {
     final int count;
     final CommandTables tables = new CommandTables();
+    final ScriptCache scripts = new ScriptCache();
     final AtomicInteger sourceConnections = new AtomicInteger();
     final AtomicInteger targetConnections = new AtomicInteger();
     final AtomicInteger pinnedConnections = new AtomicInteger();
-    final MirrorObserver mirrors;
+    volatile MirrorObserver mirrors = MirrorObserver.NONE;
+    private final ReentrantLock[] locks;
     private final String interlayId;
     private final ProxySettings settings;
     private final ProxyMetrics metrics;
-    private final UpstreamHandshake handshake = new UpstreamHandshake(tables);
+    final UpstreamHandshake handshake = new UpstreamHandshake(tables);
     private final Map<Identity, Lane[]> byIdentity = new ConcurrentHashMap<>();
 
-    Lanes(String interlayId, ProxySettings settings, ProxyMetrics metrics, MirrorObserver mirrors) {
+    Lanes(String interlayId, ProxySettings settings, ProxyMetrics metrics) {
         this.interlayId = interlayId;
         this.settings = settings;
         this.metrics = metrics;
         this.count = settings.lanes();
-        this.mirrors = mirrors;
+        this.locks = new ReentrantLock[count];
+        for (int i = 0; i < count; i++) {
+            locks[i] = new ReentrantLock();
+        }
     }
 
     /** One lane: its lock, and its connection to each side. */
@@ -61,7 +69,7 @@ final class Lanes {
     private Lane[] open(Identity identity) {
         Lane[] lanes = new Lane[count];
         for (int i = 0; i < count; i++) {
-            ReentrantLock lock = new ReentrantLock();
+            ReentrantLock lock = locks[i];
             String name = "interlay '" + interlayId + "' lane " + i;
             lanes[i] = new Lane(i, lock,
                     new UpstreamLink(name + " source", identity, lock, settings, metrics, sourceConnections,
@@ -70,6 +78,58 @@ final class Lanes {
                             UpstreamLink.DROP, handshake));
         }
         return lanes; // the lane's lock is the lock of both its links: one FIFO order for both sides
+    }
+
+    int laneOf(int slot) {
+        return slot % count;
+    }
+
+    void lock(int lane) {
+        locks[lane].lock();
+    }
+
+    void unlock(int lane) {
+        locks[lane].unlock();
+    }
+
+    boolean heldByCurrentThread(int lane) {
+        return locks[lane].isHeldByCurrentThread();
+    }
+
+    /**
+     * Sends what every identity has buffered on the held lanes, then waits until none of their
+     * connections on either side has a command in flight; the caller holds those lanes' locks.
+     */
+    void drain(boolean[] held) {
+        List<Lane[]> all = new ArrayList<>(byIdentity.values());
+        for (Lane[] lanes : all) {
+            for (int i = 0; i < held.length; i++) {
+                if (held[i]) {
+                    lanes[i].source.flush();
+                    lanes[i].target.flush();
+                }
+            }
+        }
+        for (Lane[] lanes : all) {
+            for (int i = 0; i < held.length; i++) {
+                if (held[i]) {
+                    lanes[i].source.awaitIdle();
+                    lanes[i].target.awaitIdle();
+                }
+            }
+        }
+    }
+
+    /** The age of the oldest command still unanswered on {@code side}, over every lane. */
+    long oldestInflightNanos(Side side) {
+        long now = System.nanoTime();
+        long oldest = 0;
+        for (Lane[] lanes : byIdentity.values()) {
+            for (Lane lane : lanes) {
+                oldest = Math.max(oldest, lane.link(side).oldestInflightNanos(now));
+            }
+        }
+        return oldest;
     }
 
     /** A connection of its own for one client, for as long as its connection state lives. */

@@ -4,72 +4,88 @@ import io.eden.domain.routing.Side;
 import java.util.Arrays;
 
 /**
- * Pairs a write's authoritative reply with its mirror's: both arrive on different connections,
- * in any order; once both are in, an error or a different reply is counted and reported to
- * the {@link MirrorObserver}.
+ * Pairs a write's authoritative reply with its mirror's. Both arrive on different connections,
+ * in any order; the client's reply is released only once both are in, so a write a client saw
+ * acknowledged is applied on both sides (and a client that acts on it, on any connection, is
+ * ordered after it on both). Then an error or a different reply is counted and reported to the
+ * {@link MirrorObserver}. Under the best-effort policy a write the authoritative side refused
+ * but the mirror took answers with the mirror's reply.
  */
 final class MirrorCheck {
     private final Side mirrorSide;
+    private final boolean eitherSuffices;
+    private final int db;
+    private final byte[] key;
     private final MirrorObserver observer;
     private final ProxyMetrics metrics;
-    private final Waiter mirrorWaiter = new Waiter() {
-        @Override
-        void complete(byte[] buf, int off, int len) {
-            mirror(Arrays.copyOfRange(buf, off, off + len));
-        }
-
-        @Override
-        void fail(byte[] error) {
-            mirror(error);
-        }
-    };
+    private final Waiter client;
+    private final Waiter authoritativeWaiter = new Half(true);
+    private final Waiter mirrorWaiter = new Half(false);
     private byte[] authoritative;
     private byte[] mirror;
-    private volatile boolean done;
 
-    MirrorCheck(Side mirrorSide, MirrorObserver observer, ProxyMetrics metrics) {
+    MirrorCheck(Side mirrorSide, boolean eitherSuffices, int db, byte[] key, MirrorObserver observer,
+                ProxyMetrics metrics, Waiter client) {
         this.mirrorSide = mirrorSide;
+        this.eitherSuffices = eitherSuffices;
+        this.db = db;
+        this.key = key;
         this.observer = observer;
         this.metrics = metrics;
+        this.client = client;
+    }
+
+    /** Where the authoritative side's reply goes (instead of straight to the client). */
+    Waiter authoritativeWaiter() {
+        return authoritativeWaiter;
     }
 
     Waiter mirrorWaiter() {
         return mirrorWaiter;
     }
 
-    boolean done() {
-        return done;
+    private final class Half extends Waiter {
+        private final boolean authoritativeSide;
+
+        Half(boolean authoritativeSide) {
+            this.authoritativeSide = authoritativeSide;
+        }
+
+        @Override
+        void complete(byte[] buf, int off, int len) {
+            arrived(authoritativeSide, Arrays.copyOfRange(buf, off, off + len));
+        }
+
+        @Override
+        void fail(byte[] error) {
+            arrived(authoritativeSide, error);
+        }
     }
 
-    void authoritative(byte[] reply) {
-        boolean both;
+    private void arrived(boolean authoritativeSide, byte[] reply) {
         synchronized (this) {
-            authoritative = reply;
-            both = mirror != null;
+            if (authoritativeSide) {
+                authoritative = reply;
+            } else {
+                mirror = reply;
+            }
+            if (authoritative == null || mirror == null) {
+                return;
+            }
         }
-        if (both) {
-            compare();
-        }
-    }
-
-    private void mirror(byte[] reply) {
-        boolean both;
-        synchronized (this) {
-            mirror = reply;
-            both = authoritative != null;
-        }
-        if (both) {
-            compare();
-        }
-    }
-
-    private void compare() {
-        if (mirror.length > 0 && (mirror[0] == '-' || mirror[0] == '!')) {
+        // a command both sides refuse alike (WRONGTYPE, a syntax error) is no mirror failure
+        boolean mirrorFailed = MirrorObserver.failed(authoritative, mirror);
+        if (mirrorFailed) {
             metrics.mirrorErrors.increment();
         } else if (!Arrays.equals(authoritative, mirror)) {
             metrics.mirrorDivergence.increment();
         }
-        observer.mirrored(mirrorSide, authoritative, mirror);
-        done = true;
+        try {
+            observer.mirrored(mirrorSide, db, key, authoritative, mirror);
+        } finally {
+            byte[] answer = eitherSuffices && MirrorObserver.isError(authoritative) && !mirrorFailed ? mirror
+                    : authoritative;
+            client.complete(answer, 0, answer.length);
+        }
     }
 }

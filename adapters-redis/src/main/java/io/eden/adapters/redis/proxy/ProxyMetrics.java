@@ -18,6 +18,7 @@ public final class ProxyMetrics {
     final Counter noEndpointErrors;
     final Counter slowClientErrors;
     final Counter maxClientsErrors;
+    final Counter tlsHandshakeErrors;
     final Counter mirrorErrors;
     final Counter mirrorDivergence;
     final Latency requestLatency;
@@ -29,6 +30,7 @@ public final class ProxyMetrics {
         this.noEndpointErrors = error(metrics, "no_endpoint");
         this.slowClientErrors = error(metrics, "slow_client");
         this.maxClientsErrors = error(metrics, "max_clients");
+        this.tlsHandshakeErrors = error(metrics, "tls_handshake");
         this.mirrorErrors = error(metrics, "mirror_error");
         this.mirrorDivergence = error(metrics, "mirror_divergence");
         this.requestLatency = metrics.latency("eden_proxy_latency_ms",

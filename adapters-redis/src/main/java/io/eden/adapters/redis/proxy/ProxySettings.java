@@ -3,6 +3,7 @@ package io.eden.adapters.redis.proxy;
 import io.eden.adapters.redis.resp.RespLimits;
 import java.time.Duration;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * How the Redis proxy treats its peers.
@@ -14,15 +15,20 @@ import java.util.Objects;
  * @param maxClients             client connections an interlay accepts; more get Redis's own refusal
  * @param clientOutputLimit      reply bytes queued for one client before it counts as a slow reader and is disconnected
  * @param inflightRequestBudget  request bytes all clients together may hold before they are forwarded; readers wait beyond it
+ * @param clientTls              the certificate TLS interlays serve, if one is configured
+ * @param upstreamTls            whom {@code rediss://} endpoints must prove themselves to
  */
 public record ProxySettings(RespLimits clientLimits, Duration upstreamConnectTimeout, Duration healthTimeout,
-                            int lanes, int maxClients, long clientOutputLimit, long inflightRequestBudget) {
+                            int lanes, int maxClients, long clientOutputLimit, long inflightRequestBudget,
+                            Optional<ClientTls> clientTls, UpstreamTls upstreamTls) {
     public static final int DEFAULT_LANES = 16;
     public static final ProxySettings DEFAULTS = new ProxySettings(RespLimits.DEFAULTS,
             Duration.ofSeconds(5), Duration.ofSeconds(2));
 
     public ProxySettings {
         Objects.requireNonNull(clientLimits, "clientLimits is null");
+        Objects.requireNonNull(clientTls, "clientTls is null");
+        Objects.requireNonNull(upstreamTls, "upstreamTls is null");
         requirePositive("upstreamConnectTimeout", upstreamConnectTimeout);
         requirePositive("healthTimeout", healthTimeout);
         if (lanes < 1 || lanes > 1024) {
@@ -41,7 +47,7 @@ public record ProxySettings(RespLimits clientLimits, Duration upstreamConnectTim
 
     public ProxySettings(RespLimits clientLimits, Duration upstreamConnectTimeout, Duration healthTimeout) {
         this(clientLimits, upstreamConnectTimeout, healthTimeout, DEFAULT_LANES, 10_000, 1L << 30,
-                Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 4));
+                Math.max(64L << 20, Runtime.getRuntime().maxMemory() / 4), Optional.empty(), UpstreamTls.JDK_DEFAULTS);
     }
 
     private static void requirePositive(String name, Duration value) {
@@ -53,26 +59,36 @@ public record ProxySettings(RespLimits clientLimits, Duration upstreamConnectTim
 
     public ProxySettings withClientLimits(RespLimits limits) {
         return new ProxySettings(limits, upstreamConnectTimeout, healthTimeout, lanes, maxClients, clientOutputLimit,
-                inflightRequestBudget);
+                inflightRequestBudget, clientTls, upstreamTls);
     }
 
     public ProxySettings withLanes(int count) {
         return new ProxySettings(clientLimits, upstreamConnectTimeout, healthTimeout, count, maxClients,
-                clientOutputLimit, inflightRequestBudget);
+                clientOutputLimit, inflightRequestBudget, clientTls, upstreamTls);
     }
 
     public ProxySettings withMaxClients(int count) {
         return new ProxySettings(clientLimits, upstreamConnectTimeout, healthTimeout, lanes, count,
-                clientOutputLimit, inflightRequestBudget);
+                clientOutputLimit, inflightRequestBudget, clientTls, upstreamTls);
     }
 
     public ProxySettings withClientOutputLimit(long bytes) {
         return new ProxySettings(clientLimits, upstreamConnectTimeout, healthTimeout, lanes, maxClients, bytes,
-                inflightRequestBudget);
+                inflightRequestBudget, clientTls, upstreamTls);
     }
 
     public ProxySettings withInflightRequestBudget(long bytes) {
         return new ProxySettings(clientLimits, upstreamConnectTimeout, healthTimeout, lanes, maxClients,
-                clientOutputLimit, bytes);
+                clientOutputLimit, bytes, clientTls, upstreamTls);
+    }
+
+    public ProxySettings withClientTls(ClientTls tls) {
+        return new ProxySettings(clientLimits, upstreamConnectTimeout, healthTimeout, lanes, maxClients,
+                clientOutputLimit, inflightRequestBudget, Optional.of(tls), upstreamTls);
+    }
+
+    public ProxySettings withUpstreamTls(UpstreamTls tls) {
+        return new ProxySettings(clientLimits, upstreamConnectTimeout, healthTimeout, lanes, maxClients,
+                clientOutputLimit, inflightRequestBudget, clientTls, tls);
     }
 }

@@ -16,13 +16,17 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
 import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Asks a Redis endpoint for {@code PING}, authenticating first when its URI has a password.
  * The password goes to the server only: it appears in no log line and no exception message.
- * Failures are logged at debug level only: checks repeat, and the caller reports the state.
+ * Failures are logged at debug level (checks repeat, and the caller reports the state), except
+ * a failed TLS verification: a warning, once per endpoint and problem.
  */
 public final class RedisHealthCheck {
     private static final Logger LOG = LoggerFactory.getLogger(RedisHealthCheck.class);
@@ -33,14 +37,27 @@ public final class RedisHealthCheck {
     private static final SimpleString PONG = SimpleString.of("PONG");
 
     private final Duration timeout;
+    private final UpstreamTls tls;
+    /** The TLS problem last warned about, per endpoint: a wrong CA is worth one warning, not one per check. */
+    private final Map<String, String> warned = new ConcurrentHashMap<>();
 
-    public RedisHealthCheck(Duration timeout) {
+    /** What a check found, and in words what was wrong (never a credential); {@code problem} is empty when healthy. */
+    public record Finding(Health health, String problem) {
+    }
+
+    public RedisHealthCheck(Duration timeout, UpstreamTls tls) {
         this.timeout = timeout;
+        this.tls = tls;
     }
 
     public Health check(Endpoint endpoint) {
+        return examine(endpoint).health();
+    }
+
+    public Finding examine(Endpoint endpoint) {
         EndpointUri uri = endpoint.uri();
-        try (Socket socket = UpstreamConnector.connect(UpstreamAddress.of(uri), timeout, timeout)) {
+        try (Socket socket = UpstreamConnector.connect(UpstreamAddress.of(uri), timeout, timeout, tls)) {
+            warned.remove(endpoint.id());
             OutputStream out = socket.getOutputStream();
             InputStream in = socket.getInputStream();
             RespParser replies = RespParser.forReplies(REPLY_LIMITS);
@@ -52,22 +69,31 @@ public final class RedisHealthCheck {
                 out.flush();
                 RespValue reply = read(replies, in);
                 if (!OK.equals(reply)) {
-                    LOG.debug("Redis endpoint {} refused authentication: {}", uri.redacted(), errorCode(reply));
-                    return Health.UNHEALTHY;
+                    return unhealthy(uri, "refused authentication: " + errorCode(reply));
                 }
             }
             out.write(RespWriter.encodeCommand("PING"));
             out.flush();
             RespValue reply = read(replies, in);
             if (PONG.equals(reply)) {
-                return Health.HEALTHY;
+                return new Finding(Health.HEALTHY, "");
             }
-            LOG.debug("Redis endpoint {} answered PING with {}", uri.redacted(), errorCode(reply));
-            return Health.UNHEALTHY;
+            return unhealthy(uri, "answered PING with " + errorCode(reply));
+        } catch (SSLException e) {
+            String problem = UpstreamConnector.reason(e);
+            if (!problem.equals(warned.put(endpoint.id(), problem))) {
+                // a trust or name problem is configuration, not weather: it needs someone to act
+                LOG.warn("Redis endpoint {} is unhealthy: {}", uri.redacted(), problem);
+            }
+            return new Finding(Health.UNHEALTHY, problem);
         } catch (IOException | RespProtocolException e) {
-            LOG.debug("Redis endpoint {} is unhealthy: {}", uri.redacted(), e.toString());
-            return Health.UNHEALTHY;
+            return unhealthy(uri, e instanceof IOException io ? UpstreamConnector.reason(io) : e.getMessage());
         }
+    }
+
+    private static Finding unhealthy(EndpointUri uri, String problem) {
+        LOG.debug("Redis endpoint {} is unhealthy: {}", uri.redacted(), problem);
+        return new Finding(Health.UNHEALTHY, problem);
     }
 
     private static RespValue read(RespParser replies, InputStream in) throws IOException, RespProtocolException {

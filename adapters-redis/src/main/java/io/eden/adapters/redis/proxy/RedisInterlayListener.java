@@ -36,6 +36,10 @@ public final class RedisInterlayListener implements InterlayListener {
     private final ServerSocket server;
     private final Consumer<RedisInterlayListener> onClosed;
     private final Set<ClientSession> clients = ConcurrentHashMap.newKeySet();
+    /** Accepted TLS sockets still in their handshake: they count against max-clients and close with the listener. */
+    private final Set<Socket> handshakes = ConcurrentHashMap.newKeySet();
+    /** Null on a plain-text interlay. */
+    private final ClientTls tls;
     private final Lanes lanes;
     private final InflightBudget budget;
     private final AtomicLong clientNumbers = new AtomicLong();
@@ -43,30 +47,35 @@ public final class RedisInterlayListener implements InterlayListener {
     private volatile Thread acceptor;
 
     private RedisInterlayListener(Interlay interlay, RouteView route, ProxySettings settings, ProxyMetrics metrics,
-                                  ServerSocket server, Consumer<RedisInterlayListener> onClosed) {
+                                  ServerSocket server, LaneGate gate, Consumer<RedisInterlayListener> onClosed) {
         this.interlay = interlay;
         this.route = route;
         this.settings = settings;
         this.metrics = metrics;
         this.server = server;
         this.onClosed = onClosed;
+        this.tls = interlay.tls() ? settings.clientTls().orElseThrow() : null;
         this.commands = metrics.forInterlay(interlay.id(), clients::size);
-        this.lanes = new Lanes(interlay.id(), settings, metrics, MirrorObserver.NONE);
+        this.lanes = gate.lanes;
         this.budget = new InflightBudget(settings.inflightRequestBudget());
-        metrics.upstreamConnections(interlay.id(), "source", lanes.sourceConnections::get);
-        metrics.upstreamConnections(interlay.id(), "target", lanes.targetConnections::get);
-        metrics.upstreamConnections(interlay.id(), "pinned", lanes.pinnedConnections::get);
     }
 
     /**
      * Binds the interlay's address and starts accepting.
      *
+     * @param gate     the interlay's lanes, shared with its data movement
      * @param onClosed told once this listener has closed, so its owner can forget it
      * @throws IOException when the address cannot be bound
+     * @throws IllegalArgumentException when the interlay asks for TLS and the settings have no certificate
      */
     public static RedisInterlayListener start(Interlay interlay, RouteView route, ProxySettings settings,
-                                              ProxyMetrics metrics, Consumer<RedisInterlayListener> onClosed)
+                                              ProxyMetrics metrics, LaneGate gate,
+                                              Consumer<RedisInterlayListener> onClosed)
             throws IOException {
+        if (interlay.tls() && settings.clientTls().isEmpty()) {
+            throw new IllegalArgumentException("interlay '" + interlay.id() + "' asks for TLS but no certificate is"
+                    + " configured (redis.tls-cert-file, redis.tls-key-file)");
+        }
         ServerSocket server = new ServerSocket();
         try {
             server.setReuseAddress(true); // a restarted Eden must get its port back despite TIME_WAIT
@@ -76,10 +85,12 @@ public final class RedisInterlayListener implements InterlayListener {
             throw new IOException("cannot listen on " + interlay.listen() + " for interlay '" + interlay.id()
                     + "': " + e.getMessage(), e);
         }
-        RedisInterlayListener listener = new RedisInterlayListener(interlay, route, settings, metrics, server, onClosed);
+        RedisInterlayListener listener = new RedisInterlayListener(interlay, route, settings, metrics, server, gate,
+                onClosed);
         listener.acceptor = Thread.ofVirtual().name("eden-redis-accept-" + interlay.id()).start(listener::acceptClients);
         InetSocketAddress bound = listener.boundAddress();
-        LOG.info("Redis interlay '{}' listening on {}:{}", interlay.id(), bound.getHostString(), bound.getPort());
+        LOG.info("Redis interlay '{}' listening on {}:{}{}", interlay.id(), bound.getHostString(), bound.getPort(),
+                interlay.tls() ? " (TLS)" : "");
         return listener;
     }
 
@@ -101,6 +112,9 @@ public final class RedisInterlayListener implements InterlayListener {
         closed = true;
         Sockets.closeQuietly(server);
         awaitAcceptorEnd();
+        for (Socket socket : List.copyOf(handshakes)) {
+            Sockets.closeQuietly(socket);
+        }
         for (ClientSession client : List.copyOf(clients)) {
             client.close();
         }
@@ -135,28 +149,77 @@ public final class RedisInterlayListener implements InterlayListener {
             Sockets.closeQuietly(socket);
             return;
         }
-        if (clients.size() >= settings.maxClients()) {
+        if (clients.size() + handshakes.size() >= settings.maxClients()) {
             metrics.maxClientsErrors.increment();
-            Thread.ofVirtual().start(() -> {
-                try {
-                    socket.getOutputStream().write(RespWriter.encodeError("ERR max number of clients reached"));
-                    socket.getOutputStream().flush();
-                } catch (IOException ignored) {
-                    // it is being turned away anyway
-                }
-                Sockets.closeAfterReply(socket);
-            });
+            Thread.ofVirtual().start(() -> turnAway(socket));
             return;
         }
         long number = clientNumbers.incrementAndGet();
+        if (tls == null) {
+            ClientSession client = session(socket, number);
+            if (client != null) {
+                Thread.ofVirtual().name("eden-redis-" + interlay.id() + "-client-" + number).start(client::run);
+            }
+            return;
+        }
+        handshakes.add(socket);
+        if (closed) {
+            handshakes.remove(socket);
+            Sockets.closeQuietly(socket);
+            return;
+        }
+        Thread.ofVirtual().name("eden-redis-" + interlay.id() + "-client-" + number).start(() -> {
+            Socket secured = secure(socket);
+            ClientSession client = secured == null ? null : session(secured, number);
+            if (client != null) {
+                client.run();
+            }
+        });
+    }
+
+    /** The client's TLS handshake, on its own thread; null when it failed (the socket is then closed). */
+    private Socket secure(Socket socket) {
+        try {
+            return tls.handshake(socket);
+        } catch (IOException e) {
+            // a plain-text client on a TLS port, a scanner, a wrong CA at the client: its problem alone
+            metrics.tlsHandshakeErrors.increment();
+            LOG.debug("Redis interlay '{}': TLS handshake with {} failed: {}", interlay.id(),
+                    socket.getRemoteSocketAddress(), e.toString());
+            return null;
+        } finally {
+            handshakes.remove(socket);
+        }
+    }
+
+    private ClientSession session(Socket socket, long number) {
         ClientSession client = new ClientSession(socket, interlay.id(), "client-" + number, route, settings, metrics,
                 commands, lanes, budget, (int) (number % lanes.count), clients::remove);
         clients.add(client);
         if (closed) {
             client.close(); // close() may have copied the set before this client was added
-            return;
+            return null;
         }
-        Thread.ofVirtual().name("eden-redis-" + interlay.id() + "-client-" + number).start(client::run);
+        return client;
+    }
+
+    /** Redis's own refusal, in TLS on a TLS interlay: a client that cannot read it learns nothing. */
+    private void turnAway(Socket socket) {
+        Socket peer = socket;
+        if (tls != null) {
+            try {
+                peer = tls.handshake(socket);
+            } catch (IOException e) {
+                return;
+            }
+        }
+        try {
+            peer.getOutputStream().write(RespWriter.encodeError("ERR max number of clients reached"));
+            peer.getOutputStream().flush();
+        } catch (IOException ignored) {
+            // it is being turned away anyway
+        }
+        Sockets.closeAfterReply(peer);
     }
 
     /**

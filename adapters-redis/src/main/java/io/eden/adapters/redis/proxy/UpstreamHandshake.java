@@ -31,7 +31,20 @@ final class UpstreamHandshake {
         this.tables = tables;
     }
 
-    void open(Socket socket, Endpoint endpoint, Identity identity) throws IOException {
+    /**
+     * A migration's target: its connections log in with the endpoint's own credentials, not the
+     * client's. The client proved itself to the source (its AUTH always goes there while a
+     * migration runs); the target may well have other passwords.
+     */
+    private volatile Endpoint vouchedFor;
+
+    void vouchFor(Endpoint endpoint) {
+        vouchedFor = endpoint;
+    }
+
+    void open(Socket socket, Endpoint endpoint, Identity client) throws IOException {
+        Identity identity = endpoint.equals(vouchedFor) && endpoint.uri().password().isPresent()
+                ? Identity.of(endpoint.uri()) : client;
         int timeout = socket.getSoTimeout();
         socket.setSoTimeout(HANDSHAKE_TIMEOUT_MILLIS);
         OutputStream out = socket.getOutputStream();

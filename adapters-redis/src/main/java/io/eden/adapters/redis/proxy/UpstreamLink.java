@@ -93,10 +93,7 @@ final class UpstreamLink {
      */
     void send(Endpoint endpoint, RespValue command, Waiter waiter) throws Unavailable {
         Connection c = connected(endpoint);
-        if (waiter != null) {
-            c.inflight.add(waiter);
-            c.count.incrementAndGet();
-        }
+        queue(c, waiter);
         try {
             RespWriter.write(command, c.out);
         } catch (IOException e) {
@@ -107,15 +104,33 @@ final class UpstreamLink {
     /** Sends the words of a command Eden itself issues on this connection. */
     void sendWords(Endpoint endpoint, List<byte[]> words, Waiter waiter) throws Unavailable {
         Connection c = connected(endpoint);
-        if (waiter != null) {
-            c.inflight.add(waiter);
-            c.count.incrementAndGet();
-        }
+        queue(c, waiter);
         try {
             c.out.write(RespWriter.encodeCommandBytes(words));
         } catch (IOException e) {
             c.breakOff("write failed: " + UpstreamConnector.reason(e));
         }
+    }
+
+    private static void queue(Connection c, Waiter waiter) {
+        if (waiter != null) {
+            waiter.sentAt = System.nanoTime();
+            c.inflight.add(waiter);
+            c.count.incrementAndGet();
+        }
+    }
+
+    /** How long the oldest command still waiting for its reply here has waited; 0 when none waits. */
+    long oldestInflightNanos(long now) {
+        Connection c = connection;
+        Waiter oldest = c == null ? null : c.inflight.peek();
+        return oldest == null ? 0 : Math.max(0, now - oldest.sentAt);
+    }
+
+    /** The endpoint of the open connection, if one is open. */
+    Endpoint connectedEndpoint() {
+        Connection c = connection;
+        return c == null || c.broken ? null : c.endpoint;
     }
 
     /** Sends what was written; the caller holds {@link #lock}. */
@@ -192,7 +207,8 @@ final class UpstreamLink {
         }
         Socket socket;
         try {
-            socket = UpstreamConnector.connect(address, settings.upstreamConnectTimeout(), java.time.Duration.ZERO);
+            socket = UpstreamConnector.connect(address, settings.upstreamConnectTimeout(), java.time.Duration.ZERO,
+                    settings.upstreamTls());
         } catch (IOException e) {
             metrics.upstreamErrors.increment();
             lastFailure = UpstreamConnector.reason(e);

@@ -2,6 +2,9 @@ package io.eden.adapters.redis.proxy;
 
 /** Something waiting for the next reply of one upstream connection. */
 abstract class Waiter {
+    /** When the command went out ({@link System#nanoTime()}): how long the other side lags. */
+    long sentAt;
+
     /** The reply is {@code buf[off, off+len)}; copy what is kept, the buffer is reused. */
     abstract void complete(byte[] buf, int off, int len);
 

@@ -1,0 +1,206 @@
+package io.eden.adapters.redis.migration;
+
+import io.eden.adapters.redis.proxy.LaneGate;
+import io.eden.adapters.redis.resp.RespValue;
+import io.eden.adapters.redis.resp.RespValue.ArrayValue;
+import io.eden.adapters.redis.resp.RespValue.BulkString;
+import io.eden.application.spi.DataMovementRequest.Checkpoints;
+import io.eden.domain.routing.Side;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Walks the source with SCAN, database by database, and copies each batch of keys lane by lane
+ * while holding the lane ({@link LaneBatches}), so a client's write of a key is either before
+ * its copy (and in it) or after (and mirrored on top of it). The cursor is checkpointed after
+ * every batch that is on the target, at most a few times a second.
+ */
+final class Copier {
+    private static final Logger LOG = LoggerFactory.getLogger(Copier.class);
+    private static final long CHECKPOINT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+
+    private final String name;
+    private final LaneGate gate;
+    private final Connections connections;
+    private final KeyCopierFactory copiers;
+    private final MovementSettings settings;
+    private final CopyProgress progress;
+    private final Checkpoints checkpoints;
+    private final BooleanSupplier stopped;
+    private final Consumer<List<String>> copyErrors;
+    private final Runnable betweenBatches;
+    private long lastCheckpoint = System.nanoTime();
+    private long throttleStart = System.nanoTime();
+    private long throttleKeys;
+
+    /** Makes the key copier once the source's abilities are known. */
+    interface KeyCopierFactory {
+        KeyCopier create(boolean absoluteExpiry);
+    }
+
+    Copier(String name, LaneGate gate, Connections connections, KeyCopierFactory copiers, MovementSettings settings,
+           CopyProgress progress, Checkpoints checkpoints, BooleanSupplier stopped,
+           Consumer<List<String>> copyErrors, Runnable betweenBatches) {
+        this.name = name;
+        this.gate = gate;
+        this.connections = connections;
+        this.copiers = copiers;
+        this.settings = settings;
+        this.progress = progress;
+        this.checkpoints = checkpoints;
+        this.stopped = stopped;
+        this.copyErrors = copyErrors;
+        this.betweenBatches = betweenBatches;
+    }
+
+    /** Copies what is left; returns when the copy is complete or the movement stopped. */
+    void run(boolean resumed) throws IOException {
+        RedisConnection probe = connections.get(Side.SOURCE, 0);
+        KeyCopier copier = copiers.create(KeyCopier.knowsExpireTime(probe));
+        SortedMap<Integer, Long> databases = Keyspace.of(probe);
+        if (!resumed) {
+            progress.totalEstimate.set(databases.values().stream().mapToLong(Long::longValue).sum());
+            copyFunctions(probe, connections.get(Side.TARGET, 0));
+            progress.save(checkpoints);
+        }
+        for (Map.Entry<Integer, Long> database : databases.entrySet()) {
+            int db = database.getKey();
+            if (db < progress.db) {
+                continue; // copied before a restart
+            }
+            if (db != progress.db) {
+                progress.db = db;
+                progress.cursor = "0";
+            }
+            copyDatabase(db, copier);
+            if (stopped.getAsBoolean()) {
+                return;
+            }
+        }
+        progress.complete = true;
+        progress.save(checkpoints);
+        LOG.info("Redis {}: copy complete: {} keys scanned, {} copied, {} bytes", name, progress.scanned.get(),
+                progress.copied.get(), progress.bytes.get());
+    }
+
+    private void copyDatabase(int db, KeyCopier copier) throws IOException {
+        RedisConnection source = connections.get(Side.SOURCE, db);
+        RedisConnection target = connections.get(Side.TARGET, db);
+        String count = Integer.toString(settings.batchKeys());
+        do {
+            RespValue reply = source.call("SCAN", progress.cursor, "COUNT", count);
+            if (!(reply instanceof ArrayValue page) || page.elements().size() != 2
+                    || !(page.elements().get(0) instanceof BulkString next)
+                    || !(page.elements().get(1) instanceof ArrayValue found)) {
+                throw new IOException("endpoint '" + source.endpoint().id() + "' answered SCAN with " + reply);
+            }
+            List<byte[]> keys = new ArrayList<>(found.elements().size());
+            for (RespValue key : found.elements()) {
+                keys.add(((BulkString) key).bytes());
+            }
+            progress.scanned.addAndGet(keys.size());
+            copyPipelined(copier, source, target, keys);
+            progress.cursor = next.text();
+            checkpoint();
+            throttle(keys.size());
+            betweenBatches.run();
+        } while (!"0".equals(progress.cursor) && !stopped.getAsBoolean());
+    }
+
+    /**
+     * Copies a batch lane by lane with two lanes in flight: while the target restores one lane's
+     * keys, the source dumps the next lane's. Each lane is held from its DUMPs until its
+     * RESTOREs are answered, so at most two lanes wait for the copier at any time.
+     */
+    private void copyPipelined(KeyCopier copier, RedisConnection source, RedisConnection target, List<byte[]> keys)
+            throws IOException {
+        List<List<byte[]>> byLane = LaneBatches.split(gate, keys);
+        int previousLane = -1;
+        KeyCopier.Pending previous = null;
+        try {
+            for (int lane = 0; lane < byLane.size(); lane++) {
+                List<byte[]> share = byLane.get(lane);
+                if (share == null) {
+                    continue;
+                }
+                gate.hold(lane);
+                copier.requestDumps(source, share);
+                source.flush();
+                if (previous != null) {
+                    record(copier.finish(target, previous));
+                    previous = null;
+                    gate.release(previousLane);
+                    previousLane = -1;
+                }
+                previousLane = lane;
+                previous = copier.restore(source, target, share);
+                target.flush();
+            }
+            if (previous != null) {
+                record(copier.finish(target, previous));
+            }
+        } finally {
+            for (int lane = 0; lane < byLane.size(); lane++) {
+                if (gate.holds(lane)) {
+                    gate.release(lane);
+                }
+            }
+        }
+    }
+
+    private void record(KeyCopier.Outcome outcome) {
+        progress.copied.addAndGet(outcome.copied() + outcome.deleted() + outcome.skipped());
+        progress.bytes.addAndGet(outcome.bytes());
+        if (!outcome.errors().isEmpty()) {
+            copyErrors.accept(outcome.errors());
+        }
+    }
+
+    /** Functions (Redis 7) go first: keys may be written by FCALLs the moment routing mirrors them. */
+    private void copyFunctions(RedisConnection source, RedisConnection target) throws IOException {
+        RespValue dump = source.call("FUNCTION", "DUMP");
+        if (dump instanceof BulkString payload) {
+            RespValue restored = target.call(List.of("FUNCTION".getBytes(), "RESTORE".getBytes(), payload.bytes(),
+                    "REPLACE".getBytes()));
+            if (restored instanceof RespValue.SimpleError error) {
+                copyErrors.accept(List.of("FUNCTION RESTORE failed: " + error.text()));
+            }
+        }
+    }
+
+    private void checkpoint() {
+        long now = System.nanoTime();
+        if (now - lastCheckpoint >= CHECKPOINT_EVERY_NANOS) {
+            progress.save(checkpoints);
+            lastCheckpoint = now;
+        }
+    }
+
+    private void throttle(int keys) {
+        if (settings.rateLimit() <= 0) {
+            return;
+        }
+        throttleKeys += keys;
+        long due = throttleStart + (long) (throttleKeys * 1e9 / settings.rateLimit());
+        long wait = due - System.nanoTime();
+        if (wait > 0) {
+            try {
+                TimeUnit.NANOSECONDS.sleep(wait);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        if (throttleKeys > 1_000_000) {
+            throttleStart = System.nanoTime();
+            throttleKeys = 0;
+        }
+    }
+}

@@ -1,0 +1,29 @@
+package io.eden.adapters.redis.migration;
+
+/**
+ * How the Redis data movement copies and compares.
+ *
+ * @param batchKeys        SCAN's COUNT: keys looked at per round trip
+ * @param rateLimit        keys copied per second at most, 0 for no limit (spares a busy source)
+ * @param ttlToleranceMillis how far two expiry times may differ and still count as equal
+ * @param repairAttempts   how often a key that failed to mirror is copied again before it counts as lost
+ */
+public record MovementSettings(int batchKeys, long rateLimit, long ttlToleranceMillis, int repairAttempts) {
+    public static final MovementSettings DEFAULTS = new MovementSettings(1000, 0, 2000, 3);
+
+    public MovementSettings {
+        if (batchKeys < 1 || batchKeys > 1_000_000) {
+            throw new IllegalArgumentException("copy-batch-keys must be between 1 and 1000000, got " + batchKeys);
+        }
+        if (rateLimit < 0) {
+            throw new IllegalArgumentException("copy-rate-limit must be 0 (no limit) or positive, got " + rateLimit);
+        }
+        if (ttlToleranceMillis < 0) {
+            throw new IllegalArgumentException("validate-ttl-tolerance-ms must not be negative, got "
+                    + ttlToleranceMillis);
+        }
+        if (repairAttempts < 1) {
+            throw new IllegalArgumentException("repair-attempts must be positive, got " + repairAttempts);
+        }
+    }
+}

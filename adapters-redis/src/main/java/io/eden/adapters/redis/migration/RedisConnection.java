@@ -1,0 +1,168 @@
+package io.eden.adapters.redis.migration;
+
+import io.eden.adapters.redis.proxy.EndpointSockets;
+import io.eden.adapters.redis.proxy.ProxySettings;
+import io.eden.adapters.redis.resp.RespLimits;
+import io.eden.adapters.redis.resp.RespParser;
+import io.eden.adapters.redis.resp.RespProtocolException;
+import io.eden.adapters.redis.resp.RespValue;
+import io.eden.adapters.redis.resp.RespValue.SimpleError;
+import io.eden.domain.model.Endpoint;
+import io.eden.domain.model.EndpointUri;
+import java.io.BufferedOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * A plain pipelined connection of Eden's own to one endpoint and database, logged in with the
+ * endpoint's credentials: the copier's and the validator's. Commands are buffered by
+ * {@link #send}, go out on {@link #flush}, and their replies are read in order with {@link #read}.
+ */
+final class RedisConnection implements AutoCloseable {
+    /** A DUMP may be as large as Redis lets a value be (proto-max-bulk-len). */
+    private static final RespLimits REPLY_LIMITS = new RespLimits(512L << 20, 10_000_000, 32, 1 << 16);
+    private static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
+    private static final byte[] CRLF = {'\r', '\n'};
+
+    private final Endpoint endpoint;
+    private final Socket socket;
+    private final OutputStream out;
+    private final InputStream in;
+    private final RespParser replies = RespParser.forReplies(REPLY_LIMITS);
+    private final byte[] chunk = new byte[64 * 1024];
+    private int pending;
+
+    private RedisConnection(Endpoint endpoint, Socket socket) throws IOException {
+        this.endpoint = endpoint;
+        this.socket = socket;
+        this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
+        this.in = socket.getInputStream();
+    }
+
+    static RedisConnection open(Endpoint endpoint, int db, ProxySettings settings) throws IOException {
+        Socket socket = EndpointSockets.open(endpoint, settings, READ_TIMEOUT);
+        RedisConnection connection = new RedisConnection(endpoint, socket);
+        try {
+            EndpointUri uri = endpoint.uri();
+            if (uri.password().isPresent()) {
+                List<String> auth = new ArrayList<>(List.of("AUTH"));
+                uri.user().ifPresent(auth::add);
+                auth.add(uri.password().get());
+                connection.send(auth.toArray(String[]::new));
+                connection.expectOk("authentication");
+            }
+            if (db != 0) {
+                connection.send("SELECT", Integer.toString(db));
+                connection.expectOk("SELECT " + db);
+            }
+            return connection;
+        } catch (IOException | RuntimeException e) {
+            connection.close();
+            throw e;
+        }
+    }
+
+    private void expectOk(String what) throws IOException {
+        flush();
+        RespValue reply = read();
+        if (reply instanceof SimpleError error) {
+            // only the error code: the rest of an AUTH error is not ours to show
+            String text = error.text();
+            int space = text.indexOf(' ');
+            throw new IOException("endpoint '" + endpoint.id() + "' refused " + what + ": "
+                    + (space < 0 ? text : text.substring(0, space)));
+        }
+    }
+
+    void send(String... words) throws IOException {
+        List<byte[]> bytes = new ArrayList<>(words.length);
+        for (String word : words) {
+            bytes.add(word.getBytes(StandardCharsets.UTF_8));
+        }
+        send(bytes);
+    }
+
+    void send(List<byte[]> words) throws IOException {
+        // straight into the buffer: the copier sends millions of these
+        writeHeader('*', words.size());
+        for (byte[] word : words) {
+            writeHeader('$', word.length);
+            out.write(word);
+            out.write(CRLF);
+        }
+        pending++;
+    }
+
+    private void writeHeader(char marker, int length) throws IOException {
+        out.write(marker);
+        if (length < 10) {
+            out.write('0' + length);
+        } else {
+            out.write(Integer.toString(length).getBytes(StandardCharsets.US_ASCII));
+        }
+        out.write(CRLF);
+    }
+
+    void flush() throws IOException {
+        out.flush();
+    }
+
+    /** The next reply, in the order the commands were sent. */
+    RespValue read() throws IOException {
+        try {
+            RespValue reply;
+            while ((reply = replies.next()) == null) {
+                int n = in.read(chunk);
+                if (n < 0) {
+                    throw new EOFException("endpoint '" + endpoint.id() + "' closed the connection");
+                }
+                replies.feed(chunk, 0, n);
+            }
+            pending--;
+            return reply;
+        } catch (RespProtocolException e) {
+            throw new IOException("endpoint '" + endpoint.id() + "' sent a malformed reply: " + e.getMessage(), e);
+        }
+    }
+
+    /** Sends one command and returns its reply. */
+    RespValue call(String... words) throws IOException {
+        send(words);
+        flush();
+        return read();
+    }
+
+    RespValue call(List<byte[]> words) throws IOException {
+        send(words);
+        flush();
+        return read();
+    }
+
+    /** Reads the replies of everything still unanswered, so the connection can be used afresh. */
+    void drain() throws IOException {
+        flush();
+        while (pending > 0) {
+            read();
+        }
+    }
+
+    Endpoint endpoint() {
+        return endpoint;
+    }
+
+    @Override
+    public void close() {
+        try {
+            socket.close();
+        } catch (IOException e) {
+            // closing: nothing left to do with it
+        }
+    }
+}
