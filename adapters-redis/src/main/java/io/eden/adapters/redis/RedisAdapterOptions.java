@@ -39,6 +39,7 @@ final class RedisAdapterOptions {
     static final String COPY_RATE_LIMIT = "copy-rate-limit";
     static final String VALIDATE_TTL_TOLERANCE_MS = "validate-ttl-tolerance-ms";
     static final String REPAIR_ATTEMPTS = "repair-attempts";
+    static final String COPY_BIG_KEY_BYTES = "copy-big-key-bytes";
 
     private RedisAdapterOptions() {
     }
@@ -50,7 +51,8 @@ final class RedisAdapterOptions {
                     Math.toIntExact(number(options, COPY_BATCH_KEYS, defaults.batchKeys())),
                     number(options, COPY_RATE_LIMIT, defaults.rateLimit()),
                     number(options, VALIDATE_TTL_TOLERANCE_MS, defaults.ttlToleranceMillis()),
-                    Math.toIntExact(number(options, REPAIR_ATTEMPTS, defaults.repairAttempts())));
+                    Math.toIntExact(number(options, REPAIR_ATTEMPTS, defaults.repairAttempts())),
+                    size(options, COPY_BIG_KEY_BYTES, defaults.bigKeyBytes()));
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("a redis option is out of range: " + options, e);
         } catch (IllegalArgumentException e) {

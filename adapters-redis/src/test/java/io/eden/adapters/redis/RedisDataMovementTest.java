@@ -165,6 +165,52 @@ class RedisDataMovementTest {
     }
 
     @Test
+    void keys_over_the_big_key_size_are_copied_in_pieces_with_their_expiry() throws Exception {
+        try (RealRedis source = RealRedis.start(); RealRedis target = RealRedis.start()) {
+            Endpoint from = source.endpoint("old", "");
+            Endpoint to = target.endpoint("new", "");
+            fill(source, 0, 3_000);
+            try (Jedis s = source.direct()) {
+                s.set("big:string", "x".repeat(300_000));
+                Pipeline p = s.pipelined();
+                for (int i = 0; i < 20_000; i++) {
+                    p.hset("big:hash", "field-" + i, "value-" + i);
+                    p.rpush("big:list", "element-" + i);
+                    p.sadd("big:set", "member-" + i);
+                    p.zadd("big:zset", i, "member-" + i);
+                    if (i < 3000) {
+                        p.xadd("big:stream", StreamEntryID.NEW_ENTRY, Map.of("n", Integer.toString(i)));
+                    }
+                }
+                p.sync();
+                s.expire("big:hash", 3600);
+                target.direct().set("big:list", "stale"); // replaced whole
+            }
+            Movements movements = new Movements();
+            try (EdenUnderTest eden = EdenUnderTest.routed(ProxySettings.DEFAULTS, interlay ->
+                    new MovingRoute(interlay, from, to, Phase.REPLICATING, Movements.DUAL_WRITE))) {
+                var adapter = new RedisProtocolAdapter(eden.metrics, ProxySettings.DEFAULTS,
+                        new MovementSettings(1000, 0, 2000, 3, 64 * 1024));
+                DataMovement movement = adapter.startDataMovement(movements.request(from, to,
+                        DataMode.Replace.REPLACE, new FailureHandling.RollbackAll()));
+                try {
+                    await(() -> movement.progress().copyComplete(), Duration.ofSeconds(60));
+                    assertEquals(List.of(), movements.failures);
+                    assertEquals(3_006, movement.progress().keysCopied());
+                } finally {
+                    movement.close();
+                    adapter.close();
+                }
+            }
+            try (Jedis s = source.direct(); Jedis t = target.direct()) {
+                assertEquals(List.of(), KeyspaceDiff.differences(s, t, 0));
+                assertTrue(t.ttl("big:hash") > 3500, "the expiry came along");
+                assertTrue(t.keys("eden:big-tmp:*").isEmpty(), "no temporary key is left");
+            }
+        }
+    }
+
+    @Test
     void a_stopped_copy_resumes_from_its_checkpoint_not_from_zero() throws Exception {
         try (RealRedis source = RealRedis.start(); RealRedis target = RealRedis.start()) {
             Endpoint from = source.endpoint("old", "");

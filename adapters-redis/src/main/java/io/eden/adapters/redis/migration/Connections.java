@@ -12,19 +12,26 @@ final class Connections implements AutoCloseable {
     private final Endpoint source;
     private final Endpoint target;
     private final ProxySettings settings;
+    private final long largestReply;
     private final Map<Long, RedisConnection> open = new HashMap<>();
 
     Connections(Endpoint source, Endpoint target, ProxySettings settings) {
+        this(source, target, settings, RedisConnection.LARGEST_REPLY);
+    }
+
+    /** @param largestReply replies longer than this fail with {@link RedisConnection.ReplyTooLarge} */
+    Connections(Endpoint source, Endpoint target, ProxySettings settings, long largestReply) {
         this.source = source;
         this.target = target;
         this.settings = settings;
+        this.largestReply = largestReply;
     }
 
     RedisConnection get(Side side, int db) throws IOException {
         long slot = ((long) db << 1) | (side == Side.SOURCE ? 0 : 1);
         RedisConnection connection = open.get(slot);
         if (connection == null) {
-            connection = RedisConnection.open(side == Side.SOURCE ? source : target, db, settings);
+            connection = RedisConnection.open(side == Side.SOURCE ? source : target, db, settings, largestReply);
             open.put(slot, connection);
         }
         return connection;

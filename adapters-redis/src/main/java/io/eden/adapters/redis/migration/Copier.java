@@ -37,6 +37,7 @@ final class Copier {
     private final BooleanSupplier stopped;
     private final Consumer<List<String>> copyErrors;
     private final Runnable betweenBatches;
+    private final BigKeyCopier bigKeys;
     private long lastCheckpoint = System.nanoTime();
     private long throttleStart = System.nanoTime();
     private long throttleKeys;
@@ -46,7 +47,8 @@ final class Copier {
         KeyCopier create(boolean absoluteExpiry);
     }
 
-    Copier(String name, LaneGate gate, Connections connections, KeyCopierFactory copiers, MovementSettings settings,
+    Copier(String name, LaneGate gate, Connections connections, KeyCopierFactory copiers,
+           io.eden.domain.model.DataMode.Replace replace, MovementSettings settings,
            CopyProgress progress, Checkpoints checkpoints, BooleanSupplier stopped,
            Consumer<List<String>> copyErrors, Runnable betweenBatches) {
         this.name = name;
@@ -59,6 +61,7 @@ final class Copier {
         this.stopped = stopped;
         this.copyErrors = copyErrors;
         this.betweenBatches = betweenBatches;
+        this.bigKeys = new BigKeyCopier(replace);
     }
 
     /** Copies what is left; returns when the copy is complete or the movement stopped. */
@@ -92,10 +95,10 @@ final class Copier {
     }
 
     private void copyDatabase(int db, KeyCopier copier) throws IOException {
-        RedisConnection source = connections.get(Side.SOURCE, db);
-        RedisConnection target = connections.get(Side.TARGET, db);
         String count = Integer.toString(settings.batchKeys());
         do {
+            RedisConnection source = connections.get(Side.SOURCE, db);
+            RedisConnection target = connections.get(Side.TARGET, db);
             RespValue reply = source.call("SCAN", progress.cursor, "COUNT", count);
             if (!(reply instanceof ArrayValue page) || page.elements().size() != 2
                     || !(page.elements().get(0) instanceof BulkString next)
@@ -107,7 +110,13 @@ final class Copier {
                 keys.add(((BulkString) key).bytes());
             }
             progress.scanned.addAndGet(keys.size());
-            copyPipelined(copier, source, target, keys);
+            try {
+                copyPipelined(copier, source, target, keys).forEach(this::record);
+            } catch (RedisConnection.ReplyTooLarge bigKey) {
+                // a key of this batch is over copy-big-key-bytes: key by key, the big ones in pieces
+                connections.close();
+                record(new KeyMover(gate, connections, copier, bigKeys).move(db, Side.SOURCE, keys));
+            }
             progress.cursor = next.text();
             checkpoint();
             throttle(keys.size());
@@ -120,8 +129,9 @@ final class Copier {
      * keys, the source dumps the next lane's. Each lane is held from its DUMPs until its
      * RESTOREs are answered, so at most two lanes wait for the copier at any time.
      */
-    private void copyPipelined(KeyCopier copier, RedisConnection source, RedisConnection target, List<byte[]> keys)
-            throws IOException {
+    private List<KeyCopier.Outcome> copyPipelined(KeyCopier copier, RedisConnection source, RedisConnection target,
+                                                  List<byte[]> keys) throws IOException {
+        List<KeyCopier.Outcome> outcomes = new ArrayList<>();
         List<List<byte[]>> byLane = LaneBatches.split(gate, keys);
         int previousLane = -1;
         KeyCopier.Pending previous = null;
@@ -135,7 +145,7 @@ final class Copier {
                 copier.requestDumps(source, share);
                 source.flush();
                 if (previous != null) {
-                    record(copier.finish(target, previous));
+                    outcomes.add(copier.finish(target, previous));
                     previous = null;
                     gate.release(previousLane);
                     previousLane = -1;
@@ -145,8 +155,9 @@ final class Copier {
                 target.flush();
             }
             if (previous != null) {
-                record(copier.finish(target, previous));
+                outcomes.add(copier.finish(target, previous));
             }
+            return outcomes; // counted only once the whole batch is on the target
         } finally {
             for (int lane = 0; lane < byLane.size(); lane++) {
                 if (gate.holds(lane)) {

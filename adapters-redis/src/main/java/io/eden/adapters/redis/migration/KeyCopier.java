@@ -34,7 +34,7 @@ final class KeyCopier {
      * both have one; any other type, or a type clash, is the source's value whole. The result
      * takes the source's expiry.
      */
-    private static final byte[] MERGE_SCRIPT = word("""
+    static final byte[] MERGE_SCRIPT = word("""
             local dst, tmp = KEYS[1], KEYS[2]
             local t = redis.call('TYPE', tmp)['ok']
             if t == 'none' then return 0 end

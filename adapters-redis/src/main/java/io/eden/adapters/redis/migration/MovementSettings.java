@@ -7,9 +7,15 @@ package io.eden.adapters.redis.migration;
  * @param rateLimit        keys copied per second at most, 0 for no limit (spares a busy source)
  * @param ttlToleranceMillis how far two expiry times may differ and still count as equal
  * @param repairAttempts   how often a key that failed to mirror is copied again before it counts as lost
+ * @param bigKeyBytes      a key whose DUMP is larger is copied in pieces (HSCAN, LRANGE, GETRANGE...) instead
  */
-public record MovementSettings(int batchKeys, long rateLimit, long ttlToleranceMillis, int repairAttempts) {
-    public static final MovementSettings DEFAULTS = new MovementSettings(1000, 0, 2000, 3);
+public record MovementSettings(int batchKeys, long rateLimit, long ttlToleranceMillis, int repairAttempts,
+                               long bigKeyBytes) {
+    public static final MovementSettings DEFAULTS = new MovementSettings(1000, 0, 2000, 3, 64L << 20);
+
+    public MovementSettings(int batchKeys, long rateLimit, long ttlToleranceMillis, int repairAttempts) {
+        this(batchKeys, rateLimit, ttlToleranceMillis, repairAttempts, DEFAULTS.bigKeyBytes);
+    }
 
     public MovementSettings {
         if (batchKeys < 1 || batchKeys > 1_000_000) {
@@ -21,6 +27,9 @@ public record MovementSettings(int batchKeys, long rateLimit, long ttlToleranceM
         if (ttlToleranceMillis < 0) {
             throw new IllegalArgumentException("validate-ttl-tolerance-ms must not be negative, got "
                     + ttlToleranceMillis);
+        }
+        if (bigKeyBytes < 64 * 1024 || bigKeyBytes > 512L << 20) {
+            throw new IllegalArgumentException("copy-big-key-bytes must be between 64kb and 512mb, got " + bigKeyBytes);
         }
         if (repairAttempts < 1) {
             throw new IllegalArgumentException("repair-attempts must be positive, got " + repairAttempts);

@@ -27,7 +27,7 @@ import java.util.List;
  */
 final class RedisConnection implements AutoCloseable {
     /** A DUMP may be as large as Redis lets a value be (proto-max-bulk-len). */
-    private static final RespLimits REPLY_LIMITS = new RespLimits(512L << 20, 10_000_000, 32, 1 << 16);
+    static final long LARGEST_REPLY = 512L << 20;
     private static final Duration READ_TIMEOUT = Duration.ofMinutes(2);
     private static final byte[] CRLF = {'\r', '\n'};
 
@@ -35,20 +35,27 @@ final class RedisConnection implements AutoCloseable {
     private final Socket socket;
     private final OutputStream out;
     private final InputStream in;
-    private final RespParser replies = RespParser.forReplies(REPLY_LIMITS);
+    private final RespParser replies;
     private final byte[] chunk = new byte[64 * 1024];
     private int pending;
 
-    private RedisConnection(Endpoint endpoint, Socket socket) throws IOException {
+    private RedisConnection(Endpoint endpoint, Socket socket, long largestReply) throws IOException {
         this.endpoint = endpoint;
+        this.replies = RespParser.forReplies(new RespLimits(largestReply, 10_000_000, 32, 1 << 16));
         this.socket = socket;
         this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
         this.in = socket.getInputStream();
     }
 
-    static RedisConnection open(Endpoint endpoint, int db, ProxySettings settings) throws IOException {
+    /**
+     * @param largestReply a reply with a longer bulk string fails with {@link ReplyTooLarge} (and
+     *                     leaves the connection unusable): the copier's way to find big keys
+     *                     without asking every key's size
+     */
+    static RedisConnection open(Endpoint endpoint, int db, ProxySettings settings, long largestReply)
+            throws IOException {
         Socket socket = EndpointSockets.open(endpoint, settings, READ_TIMEOUT);
-        RedisConnection connection = new RedisConnection(endpoint, socket);
+        RedisConnection connection = new RedisConnection(endpoint, socket, largestReply);
         try {
             EndpointUri uri = endpoint.uri();
             if (uri.password().isPresent()) {
@@ -128,6 +135,10 @@ final class RedisConnection implements AutoCloseable {
             pending--;
             return reply;
         } catch (RespProtocolException e) {
+            if (e.getMessage().contains("above the limit")) { // RespParser's words for a bulk over the limit
+                throw new ReplyTooLarge("endpoint '" + endpoint.id() + "' sent a reply over the limit: "
+                        + e.getMessage());
+            }
             throw new IOException("endpoint '" + endpoint.id() + "' sent a malformed reply: " + e.getMessage(), e);
         }
     }
@@ -150,6 +161,13 @@ final class RedisConnection implements AutoCloseable {
         flush();
         while (pending > 0) {
             read();
+        }
+    }
+
+    /** A reply longer than this connection takes; the connection cannot be used any more. */
+    static final class ReplyTooLarge extends IOException {
+        ReplyTooLarge(String message) {
+            super(message);
         }
     }
 

@@ -87,7 +87,8 @@ public final class RedisDataMovement implements DataMovement, MirrorObserver {
             request.events().copyCompleted();
         }
         int failures = 0;
-        try (Connections connections = new Connections(request.source(), request.target(), proxy)) {
+        try (Connections connections = new Connections(request.source(), request.target(), proxy,
+                settings.bigKeyBytes())) {
             while (!closed) {
                 try {
                     if (!progress.complete) {
@@ -123,7 +124,8 @@ public final class RedisDataMovement implements DataMovement, MirrorObserver {
 
     private Copier copier(Connections connections) {
         return new Copier(name, gate, connections,
-                absolute -> new KeyCopier(request.migration().data().replace(), absolute), settings, progress,
+                absolute -> new KeyCopier(request.migration().data().replace(), absolute),
+                request.migration().data().replace(), settings, progress,
                 request.checkpoints(), () -> closed, errors -> {
                     LOG.warn("Redis {}: copy errors: {}", name, errors);
                     reportFailure("the target refused copied keys: " + errors.get(0));
@@ -157,9 +159,8 @@ public final class RedisDataMovement implements DataMovement, MirrorObserver {
             group.forEach(r -> keys.add(r.key()));
             List<String> errors = new ArrayList<>();
             try {
-                RedisConnection from = connections.get(truth, db);
-                RedisConnection to = connections.get(truth.other(), db);
-                LaneBatches.forEachLane(gate, keys, share -> errors.addAll(copier.copy(from, to, share).errors()));
+                errors.addAll(new KeyMover(gate, connections, copier, new BigKeyCopier(DataMode.Replace.REPLACE))
+                        .move(db, truth, keys).errors());
             } catch (IOException e) {
                 connections.close();
                 errors.add(e.getMessage());
