@@ -16,7 +16,9 @@
 #      the last reply read.
 #   3. Client throughput through Eden: redis-benchmark -t set,get -n LOAD_REQUESTS
 #      -c LOAD_CLIENTS -P LOAD_PIPELINE -r 10000, run back to back. "Idle": IDLE_RUNS runs with no
-#      migration running (after a warm-up run). "During the copy": a second Eden copy, of the same
+#      migration running (after a warm-up run) before the second copy and IDLE_RUNS more after it
+#      (migration rolled back), all counted together, so a machine whose load drifts during the
+#      run biases neither side. "During the copy": a second Eden copy, of the same
 #      source to target 3, with the runs started as soon as POST /migrate has answered; only runs
 #      that started after it and ended before the status said copy_complete count (a run
 #      straddling the end is dropped; if none fits, the copy was too short to measure and the
@@ -84,8 +86,16 @@ if [ ! -f "$jar" ]; then
     log "building Eden..."
     (cd "$root" && ./mvnw -B -q -DskipTests package) >&2
 fi
+# run a private copy: others may rebuild the jar in this tree meanwhile, and a JVM whose jar is
+# rewritten under it fails with NoClassDefFoundError
+for attempt in $(seq 10); do
+    cp "$jar" "$work/eden-server.jar"
+    python3 -m zipfile -t "$work/eden-server.jar" >/dev/null 2>&1 && break
+    [ "$attempt" = 10 ] && { echo "$jar stays unreadable (a build writing it?)" >&2; exit 1; }
+    log "$jar is being written, retrying in 10 s"; sleep 10
+done
 token="bench-token-$(date +%s)-0123456789"
-"$JAVA_HOME/bin/java" -jar "$jar" --listen "127.0.0.1:$eden_port" --api "127.0.0.1:$api_port" --store memory: \
+"$JAVA_HOME/bin/java" -jar "$work/eden-server.jar" --listen "127.0.0.1:$eden_port" --api "127.0.0.1:$api_port" --store memory: \
     --data "$work/eden-data" --api-token "$token" >"$work/eden.log" 2>&1 &
 eden_pid=$!
 pids+=($eden_pid)
@@ -149,7 +159,7 @@ t2_keys=$(dbsize "$t2_port")
 bench_run() { # OUTFILE: one redis-benchmark run, appends start,end,set_rps,get_rps
     local s e out
     s=$(now)
-    out=$(redis-benchmark -h 127.0.0.1 -p "$eden_port" -t set,get -n "$load_requests" -c "$load_clients" \
+    out=$(timeout 300 redis-benchmark -h 127.0.0.1 -p "$eden_port" -t set,get -n "$load_requests" -c "$load_clients" \
         -P "$load_pipeline" -r 10000 --csv 2>/dev/null || true)
     e=$(now)
     echo "$s,$e,$(grep '^"SET"' <<<"$out" | cut -d, -f2 | tr -d '"'),$(grep '^"GET"' <<<"$out" | cut -d, -f2 | tr -d '"')" >>"$1"
@@ -177,6 +187,10 @@ wait "$load_pid" || true
 sleep 1 # the last mirrored writes
 t3_keys=$(dbsize "$t3_port")
 src_keys_end=$(dbsize "$src_port")
+api POST /migrations/copy_loaded/rollback '{"reason": "bench: done"}'
+log "client load through Eden, idle again ($idle_runs runs)..."
+: >"$work/idle-after.csv"
+for _ in $(seq "$idle_runs"); do bench_run "$work/idle-after.csv"; done
 eden_hwm=$(eden_hwm_kb)
 eden_rss=$(eden_rss_kb)
 src_mem_human=$(info_field "$src_port" memory used_memory_human)
@@ -211,7 +225,8 @@ def ops(rs):
     secs = sum(n / st + n / gt for _, _, st, gt in rs)
     return (2 * n * len(rs) / secs) if rs else None
 
-idle = runs(f"{w}/idle.csv")
+idle_before, idle_after = runs(f"{w}/idle.csv"), runs(f"{w}/idle-after.csv")
+idle = idle_before + idle_after
 all_during = runs(f"{w}/during.csv")
 during = runs(f"{w}/during.csv", e3["posted"], e3["end"])
 idle_ops, during_ops = ops(idle), ops(during)
@@ -245,7 +260,7 @@ print()
 load = f"redis-benchmark -t set,get -c {e['load_clients']} -P {e['load_pipeline']} -r 10000, runs of -n {n}"
 print("| client load through Eden | ops/s (SET+GET) | runs counted |")
 print("|---|---|---|")
-print(f"| idle | {idle_ops:,.0f} | {len(idle)} |")
+print(f"| idle (before: {ops(idle_before) or 0:,.0f}, after: {ops(idle_after) or 0:,.0f}) | {idle_ops:,.0f} | {len(idle)} |")
 if during_ops:
     inside = sum(t - s for s, t, _, _ in during)
     print(f"| during the copy | {during_ops:,.0f} | {len(during)} of {len(all_during)} ({inside:.1f} s of the {e3['seconds']:.1f} s copy) |")

@@ -11,7 +11,7 @@ package io.eden.adapters.redis.migration;
  */
 public record MovementSettings(int batchKeys, long rateLimit, long ttlToleranceMillis, int repairAttempts,
                                long bigKeyBytes) {
-    public static final MovementSettings DEFAULTS = new MovementSettings(1000, 0, 2000, 3, 64L << 20);
+    public static final MovementSettings DEFAULTS = new MovementSettings(2000, 0, 2000, 3, 64L << 20);
 
     public MovementSettings(int batchKeys, long rateLimit, long ttlToleranceMillis, int repairAttempts) {
         this(batchKeys, rateLimit, ttlToleranceMillis, repairAttempts, DEFAULTS.bigKeyBytes);

@@ -33,7 +33,7 @@ public final class LaneGate {
      * before has its reply on both sides. Release it on the same thread.
      */
     public void hold(int lane) {
-        lanes.lock(lane);
+        lanes.lockFirst(lane);
         boolean[] held = new boolean[lanes.count];
         held[lane] = true;
         try {

@@ -24,7 +24,7 @@ final class Lanes {
     final AtomicInteger targetConnections = new AtomicInteger();
     final AtomicInteger pinnedConnections = new AtomicInteger();
     volatile MirrorObserver mirrors = MirrorObserver.NONE;
-    private final ReentrantLock[] locks;
+    private final LaneLock[] locks;
     private final String interlayId;
     private final ProxySettings settings;
     private final ProxyMetrics metrics;
@@ -36,9 +36,9 @@ final class Lanes {
         this.settings = settings;
         this.metrics = metrics;
         this.count = settings.lanes();
-        this.locks = new ReentrantLock[count];
+        this.locks = new LaneLock[count];
         for (int i = 0; i < count; i++) {
-            locks[i] = new ReentrantLock();
+            locks[i] = new LaneLock();
         }
     }
 
@@ -86,6 +86,26 @@ final class Lanes {
 
     void lock(int lane) {
         locks[lane].lock();
+    }
+
+    /** Takes the lane for Eden's own work (copy, validation) without losing every race to barging clients. */
+    void lockFirst(int lane) {
+        locks[lane].lockFirst();
+    }
+
+    /**
+     * A lane's lock. Clients take it for microseconds, and under pipelined load one of them
+     * almost always barges in the moment it is free, before a thread queued for it wakes up:
+     * Eden's own holds (copy, validation) starved for seconds. They try instead, often.
+     */
+    static final class LaneLock extends ReentrantLock {
+        private static final long RETRY_NANOS = 20_000;
+
+        void lockFirst() {
+            while (!tryLock()) {
+                java.util.concurrent.locks.LockSupport.parkNanos(RETRY_NANOS);
+            }
+        }
     }
 
     void unlock(int lane) {
