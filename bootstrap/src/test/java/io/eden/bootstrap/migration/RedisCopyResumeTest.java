@@ -23,7 +23,7 @@ import redis.clients.jedis.Jedis;
 
 /**
  * {@code kill -9} in the middle of the copy. Eden runs as a child JVM on a data directory; the
- * source holds 200,000 keys; the copy is held to 20,000 keys a second so it can be caught half
+ * source holds 80,000 keys; the copy is held to 10,000 keys a second so it can be caught half
  * way. Once between 20 % and 80 % of the keys are copied (writers running through Eden until just
  * before), the process gets SIGKILL, and a new one starts on the same data directory.
  *
@@ -35,11 +35,11 @@ import redis.clients.jedis.Jedis;
  * were acknowledged before and after the crash.
  */
 class RedisCopyResumeTest {
-    private static final int DB0_KEYS = 190_000;
-    private static final int DB2_KEYS = 10_000;
+    private static final int DB0_KEYS = 76_000;
+    private static final int DB2_KEYS = 4_000;
     private static final int TOTAL = DB0_KEYS + DB2_KEYS;
     private static final int BATCH = 1_000;
-    private static final List<String> OPTIONS = List.of("redis.copy-rate-limit=20000", "redis.copy-batch-keys=" + BATCH);
+    private static final List<String> OPTIONS = List.of("redis.copy-rate-limit=10000", "redis.copy-batch-keys=" + BATCH);
     private static final Set<String> MOVING = Set.of("replicating", "validating");
 
     private static RealRedis source;
@@ -88,7 +88,7 @@ class RedisCopyResumeTest {
                     MigrationApi.failIfGivenUp(status, "the copy to reach 20 %");
                     long copied = number(status, "keys_copied");
                     if (copied > TOTAL * 0.8 || status.scalar("copy_complete").orElse("").equals("true")) {
-                        fail("the copy went past 80 % before it could be caught (is redis.copy-rate-limit=20000 "
+                        fail("the copy went past 80 % before it could be caught (is redis.copy-rate-limit=10000 "
                                 + "honoured?): " + status.body());
                     }
                     return copied >= TOTAL * 0.2;
