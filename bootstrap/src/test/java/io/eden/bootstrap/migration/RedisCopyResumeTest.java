@@ -15,11 +15,9 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
 
 /**
  * {@code kill -9} in the middle of the copy. Eden runs as a child JVM on a data directory; the
@@ -42,35 +40,15 @@ class RedisCopyResumeTest {
     private static final List<String> OPTIONS = List.of("redis.copy-rate-limit=10000", "redis.copy-batch-keys=" + BATCH);
     private static final Set<String> MOVING = Set.of("replicating", "validating");
 
-    private static RealRedis source;
-    private static RealRedis target;
+    @RegisterExtension
+    static final TwoRedisServers servers = new TwoRedisServers();
 
     @TempDir
     Path temp;
 
-    @BeforeAll
-    static void startRedis() {
-        source = RealRedis.start();
-        target = RealRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        for (RealRedis redis : new RealRedis[] {source, target}) {
-            if (redis != null) {
-                redis.close();
-            }
-        }
-    }
-
     @Test
     void aCopyKilledHalfWayResumesFromItsCheckpointAndFinishes() {
-        TrafficWriters writers = new TrafficWriters(2, DB0_KEYS, Duration.ofMillis(1));
-        try (Jedis direct = source.direct()) {
-            Keyspaces.preload(direct, 0, DB0_KEYS);
-            Keyspaces.preload(direct, 2, DB2_KEYS);
-            writers.seed(direct);
-        }
+        TrafficWriters writers = servers.preload(2, DB0_KEYS, DB2_KEYS, Duration.ofMillis(1));
         Path data = temp.resolve("data");
         Path log = temp.resolve("eden.log");
         int redisPort = RealRedis.freePort();
@@ -79,7 +57,7 @@ class RedisCopyResumeTest {
         long seenBeforeKill;
         try (EdenProcess first = EdenProcess.start(data, redisPort, apiPort, log, OPTIONS)) {
             MigrationApi api = first.api();
-            api.createEndpoints(source.port(), target.port());
+            api.createEndpoints(servers.source.port(), servers.target.port());
             api.createMigration("rollback_all");
             writers.start(first.redis());
             try {
@@ -150,9 +128,9 @@ class RedisCopyResumeTest {
                             + " were copied before the kill): " + finished.body()),
                     () -> assertTrue(finalCopied >= TOTAL * 0.95, "keys_copied " + finalCopied + " of " + TOTAL
                             + ": " + finished.body()),
-                    () -> assertIdentical(source, target),
-                    () -> assertHoldsEveryAcknowledgedWrite(writers, source, "source"),
-                    () -> assertHoldsEveryAcknowledgedWrite(writers, target, "target"));
+                    () -> assertIdentical(servers.source, servers.target),
+                    () -> assertHoldsEveryAcknowledgedWrite(writers, servers.source, "source"),
+                    () -> assertHoldsEveryAcknowledgedWrite(writers, servers.target, "target"));
         }
     }
 }

@@ -15,18 +15,15 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eden.bootstrap.support.ApiClient.Reply;
-import io.eden.bootstrap.support.RealRedis;
 import io.eden.domain.routing.HashSlot;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
-import redis.clients.jedis.Jedis;
 
 /**
  * The whole Redis migration, end to end, under live traffic: two real redis-servers, the source
@@ -53,39 +50,19 @@ class RedisMigrationJourneyTest {
     private static final Duration COPY_TIMEOUT = Duration.ofSeconds(60);
     private static final Duration HOLD = Duration.ofMillis(800);
 
-    private static RealRedis source;
-    private static RealRedis target;
+    @RegisterExtension
+    static final TwoRedisServers servers = new TwoRedisServers();
 
     @TempDir
     Path temp;
 
-    @BeforeAll
-    static void startRedis() {
-        source = RealRedis.start();
-        target = RealRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        for (RealRedis redis : new RealRedis[] {source, target}) {
-            if (redis != null) {
-                redis.close();
-            }
-        }
-    }
-
     @Test
     void aMigrationRolledBackAndRunAgainUnderLiveTrafficLosesNothingAndEndsOnTheTarget() {
-        TrafficWriters writers = new TrafficWriters(4, PRELOADED, Duration.ofNanos(300_000));
-        try (Jedis direct = source.direct()) {
-            Keyspaces.preload(direct, 0, PRELOADED);
-            Keyspaces.preload(direct, 2, PRELOADED);
-            writers.seed(direct);
-        }
+        TrafficWriters writers = servers.preload(4, PRELOADED, PRELOADED, Duration.ofNanos(300_000));
         try (InProcessEden eden = InProcessEden.start(temp, OPTIONS)) {
             MigrationApi api = eden.api();
             InetSocketAddress app = eden.redis();
-            api.createEndpoints(source.port(), target.port());
+            api.createEndpoints(servers.source.port(), servers.target.port());
             api.createMigration("rollback_all");
 
             writers.start(app);
@@ -106,9 +83,9 @@ class RedisMigrationJourneyTest {
                     () -> api.awaitStatus("replication_lag_ms 0 once the writers stopped", Duration.ofSeconds(10),
                             status -> status.scalar("replication_lag_ms").map(Double::parseDouble)
                                     .orElse(-1.0) == 0),
-                    () -> assertIdentical(source, target),
-                    () -> assertHoldsEveryAcknowledgedWrite(writers, source, "source"),
-                    () -> assertHoldsEveryAcknowledgedWrite(writers, target, "target"));
+                    () -> assertIdentical(servers.source, servers.target),
+                    () -> assertHoldsEveryAcknowledgedWrite(writers, servers.source, "source"),
+                    () -> assertHoldsEveryAcknowledgedWrite(writers, servers.target, "target"));
 
             completionUnderTrafficEndsOnTheTarget(api, app, writers);
         }
@@ -137,7 +114,7 @@ class RedisMigrationJourneyTest {
             Reply patched = api.patch(dualWrite(read));
             assertEquals(HashSlot.boundary(read), routed(patched, "read_slots_on_target"), patched.body());
             assertEquals(0, routed(patched, "write_slots_on_target"), patched.body());
-            assertReadsFollowTheCanary(api, app, source, target, read, "first" + read);
+            assertReadsFollowTheCanary(api, app, servers.source, servers.target, read, "first" + read);
             keepTraffic(writers, HOLD, "with read_percentage " + read);
         }
 
@@ -147,7 +124,7 @@ class RedisMigrationJourneyTest {
         assertEquals(HashSlot.COUNT, routed(cut, "write_slots_on_target"), cut.body());
         assertEquals(HashSlot.COUNT, routed(cut, "slots_mirrored_to_source"), "cutover mirrors back: " + cut.body());
         assertEquals(HashSlot.boundary(0.75), routed(cut, "read_slots_on_target"), cut.body());
-        assertReadsFollowTheCanary(api, app, source, target, 0.75, "cutover");
+        assertReadsFollowTheCanary(api, app, servers.source, servers.target, 0.75, "cutover");
         keepTraffic(writers, HOLD, "after the write cutover");
     }
 
@@ -160,7 +137,7 @@ class RedisMigrationJourneyTest {
         Reply migration = api.migration();
         assertEquals(0, routed(migration, "write_slots_on_target"), migration.body());
         assertEquals(0, routed(migration, "read_slots_on_target"), migration.body());
-        assertWriteLandsOnlyOn(app, source, target, "journey:while-rolled-back", "source");
+        assertWriteLandsOnlyOn(app, servers.source, servers.target, "journey:while-rolled-back", "source");
         // writes (and DELs) keep landing on the source alone now: the second run must bring the target up to date
         keepTraffic(writers, Duration.ofMillis(1_500), "while rolled back");
     }
@@ -201,8 +178,8 @@ class RedisMigrationJourneyTest {
                 () -> assertNoClientFailures(writers, "while the migration completed"),
                 () -> assertEquals(Optional.of(MigrationApi.TARGET), api.interlayEndpoint(),
                         "completed: the interlay is the target's"),
-                () -> assertHoldsEveryAcknowledgedWrite(writers, target, "target (after completion)"),
-                () -> assertWriteLandsOnlyOn(app, target, source, "journey:after-complete", "target"));
+                () -> assertHoldsEveryAcknowledgedWrite(writers, servers.target, "target (after completion)"),
+                () -> assertWriteLandsOnlyOn(app, servers.target, servers.source, "journey:after-complete", "target"));
     }
 
     /** Until the copy is complete the target misses keys: the percentage says 5 %, but no read goes there. */

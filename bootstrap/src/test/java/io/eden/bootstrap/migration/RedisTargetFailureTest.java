@@ -17,9 +17,8 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import redis.clients.jedis.Jedis;
 
@@ -38,39 +37,19 @@ import redis.clients.jedis.Jedis;
 class RedisTargetFailureTest {
     private static final int PRELOADED = 1_000;
 
-    private static RealRedis source;
-    private static RealRedis target;
+    @RegisterExtension
+    static final TwoRedisServers servers = new TwoRedisServers();
 
     @TempDir
     Path temp;
 
-    @BeforeAll
-    static void startRedis() {
-        source = RealRedis.start();
-        target = RealRedis.start();
-    }
-
-    @AfterAll
-    static void stopRedis() {
-        for (RealRedis redis : new RealRedis[] {source, target}) {
-            if (redis != null) {
-                redis.close();
-            }
-        }
-    }
-
     @Test
     void whenTheTargetDiesTheMigrationRollsBackAndNoClientNotices() {
-        TrafficWriters writers = new TrafficWriters(3, PRELOADED, Duration.ofNanos(300_000));
-        try (Jedis direct = source.direct()) {
-            Keyspaces.preload(direct, 0, PRELOADED);
-            Keyspaces.preload(direct, 2, PRELOADED);
-            writers.seed(direct);
-        }
+        TrafficWriters writers = servers.preload(3, PRELOADED, PRELOADED, Duration.ofNanos(300_000));
         try (InProcessEden eden = InProcessEden.start(temp, Map.of())) {
             MigrationApi api = eden.api();
             InetSocketAddress app = eden.redis();
-            api.createEndpoints(source.port(), target.port());
+            api.createEndpoints(servers.source.port(), servers.target.port());
             api.createMigration("rollback_all");
             writers.start(app);
             try {
@@ -79,8 +58,8 @@ class RedisTargetFailureTest {
                 api.patch(dualWrite(0.25));
                 keepTraffic(writers, Duration.ofMillis(700), "with the target healthy");
 
-                int targetPort = target.port();
-                target.kill();
+                int targetPort = servers.target.port();
+                servers.target.kill();
                 Reply rolledBack = api.awaitPhase("rolled_back", Duration.ofSeconds(20));
                 String reason = rolledBack.text("phase_reason").orElse("").toLowerCase(Locale.ROOT);
                 assertTrue(reason.contains("target") || reason.contains("mirror"),
@@ -96,9 +75,9 @@ class RedisTargetFailureTest {
                 keepTraffic(writers, Duration.ofMillis(700), "after the rollback");
 
                 // an empty redis-server where the target was: nothing may reach it any more
-                target = RealRedis.startOn(targetPort, null);
+                servers.target = RealRedis.startOn(targetPort, null);
                 keepTraffic(writers, Duration.ofMillis(1_000), "with a new server on the target's address");
-                assertWriteLandsOnlyOn(app, source, target, "failure:after-rollback", "source");
+                assertWriteLandsOnlyOn(app, servers.source, servers.target, "failure:after-rollback", "source");
             } catch (AssertionError | RuntimeException e) {
                 writers.stop();
                 e.addSuppressed(new AssertionError("client failures meanwhile: " + writers.failures()));
@@ -107,9 +86,9 @@ class RedisTargetFailureTest {
             writers.stop();
             assertAll("after the target died",
                     () -> assertNoClientFailures(writers, "while the target died and the migration rolled back"),
-                    () -> assertHoldsEveryAcknowledgedWrite(writers, source, "source"),
+                    () -> assertHoldsEveryAcknowledgedWrite(writers, servers.source, "source"),
                     () -> {
-                        try (Jedis fresh = target.direct()) {
+                        try (Jedis fresh = servers.target.direct()) {
                             assertEquals(0, fresh.dbSize(), "db0 of the new target: " + fresh.keys("*"));
                             fresh.select(2);
                             assertEquals(0, fresh.dbSize(), "db2 of the new target: " + fresh.keys("*"));
