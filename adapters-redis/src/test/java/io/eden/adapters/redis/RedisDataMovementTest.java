@@ -91,8 +91,7 @@ class RedisDataMovementTest {
             Endpoint to = target.endpoint("new", "");
             fill(source, 0, 2_000);
             Movements movements = new Movements();
-            try (EdenUnderTest eden = EdenUnderTest.routed(ProxySettings.DEFAULTS, interlay ->
-                    new MovingRoute(interlay, from, to, Phase.REPLICATING, Movements.DUAL_WRITE))) {
+            try (EdenUnderTest eden = migrating(from, to)) {
                 DataMovement movement = eden.adapter.startDataMovement(movements.request(from, to,
                         DataMode.Replace.REPLACE, new FailureHandling.AllowPartial()));
                 try {
@@ -137,8 +136,7 @@ class RedisDataMovementTest {
                     t.zadd("z", 2, "m2");
                 }
                 Movements movements = new Movements();
-                try (EdenUnderTest eden = EdenUnderTest.routed(ProxySettings.DEFAULTS, interlay ->
-                        new MovingRoute(interlay, from, to, Phase.REPLICATING, Movements.DUAL_WRITE))) {
+                try (EdenUnderTest eden = migrating(from, to)) {
                     DataMovement movement = eden.adapter.startDataMovement(movements.request(from, to, mode,
                             new FailureHandling.AllowPartial()));
                     try {
@@ -187,8 +185,7 @@ class RedisDataMovementTest {
                 target.direct().set("big:list", "stale"); // replaced whole
             }
             Movements movements = new Movements();
-            try (EdenUnderTest eden = EdenUnderTest.routed(ProxySettings.DEFAULTS, interlay ->
-                    new MovingRoute(interlay, from, to, Phase.REPLICATING, Movements.DUAL_WRITE))) {
+            try (EdenUnderTest eden = migrating(from, to)) {
                 var adapter = new RedisProtocolAdapter(eden.metrics, ProxySettings.DEFAULTS,
                         new MovementSettings(1000, 0, 2000, 3, 64 * 1024));
                 DataMovement movement = adapter.startDataMovement(movements.request(from, to,
@@ -254,8 +251,7 @@ class RedisDataMovementTest {
             Endpoint from = source.endpoint("old", "");
             Endpoint to = target.endpoint("new", "");
             Movements movements = new Movements();
-            try (EdenUnderTest eden = EdenUnderTest.routed(ProxySettings.DEFAULTS, interlay ->
-                    new MovingRoute(interlay, from, to, Phase.REPLICATING, Movements.DUAL_WRITE));
+            try (EdenUnderTest eden = migrating(from, to);
                  Jedis client = eden.jedis()) {
                 DataMovement movement = eden.adapter.startDataMovement(movements.request(from, to,
                         DataMode.Replace.REPLACE, new FailureHandling.RollbackAll()));
@@ -277,7 +273,70 @@ class RedisDataMovementTest {
         }
     }
 
+    @Test
+    void retry_then_all_gives_up_after_its_repairs_and_allow_partial_goes_on() throws Exception {
+        for (FailureHandling handling : List.of(new FailureHandling.RetryThenAll(2), new FailureHandling.AllowPartial())) {
+            try (RealRedis source = RealRedis.start()) {
+                RealRedis target = RealRedis.start();
+                Endpoint from = source.endpoint("old", "");
+                Endpoint to = target.endpoint("new", "");
+                Movements movements = new Movements();
+                try (EdenUnderTest eden = migrating(from, to);
+                     Jedis client = eden.jedis()) {
+                    DataMovement movement = eden.adapter.startDataMovement(movements.request(from, to,
+                            DataMode.Replace.REPLACE, handling));
+                    try {
+                        await(() -> movement.progress().copyComplete(), Duration.ofSeconds(30));
+                        target.close();
+                        for (int i = 0; i < 20; i++) {
+                            assertEquals("OK", client.set("k" + i, "v"), "the source answers");
+                        }
+                        await(() -> movement.progress().mirrorErrors() >= 20, Duration.ofSeconds(10));
+                        if (handling instanceof FailureHandling.RetryThenAll) {
+                            await(() -> !movements.failures.isEmpty(), Duration.ofSeconds(30));
+                            assertTrue(movements.failures.get(0).contains("after 2 attempts"), movements.failures.toString());
+                        } else {
+                            // reported (the host's allow_partial lets it pass), and the keys count as divergent
+                            await(() -> movement.progress().divergentKeys() >= 20, Duration.ofSeconds(10));
+                            assertEquals("OK", client.set("after", "v"), "and clients go on");
+                        }
+                    } finally {
+                        movement.close();
+                    }
+                }
+            }
+        }
+    }
+
+    @Test
+    void best_effort_answers_with_the_mirror_when_only_the_authoritative_side_refuses() throws Exception {
+        try (RealRedis source = RealRedis.start("maxmemory-policy noeviction"); RealRedis target = RealRedis.start()) {
+            Endpoint from = source.endpoint("old", "");
+            Endpoint to = target.endpoint("new", "");
+            try (Jedis s = source.direct()) {
+                s.set("ballast", "x".repeat(2_000_000));
+                s.configSet("maxmemory", "1mb"); // the source is now over its maxmemory: it refuses writes
+            }
+            var bestEffort = new io.eden.domain.model.Strategy.Canary(0.0,
+                    new io.eden.domain.model.WriteMode.DualWrite(io.eden.domain.model.WritePolicy.BEST_EFFORT));
+            try (EdenUnderTest eden = EdenUnderTest.routed(ProxySettings.DEFAULTS, interlay ->
+                    new MovingRoute(interlay, from, to, Phase.REPLICATING, bestEffort));
+                 Jedis client = eden.jedis()) {
+                assertEquals("OK", client.set("accepted-by-the-target-only", "v"));
+            }
+            try (Jedis t = target.direct()) {
+                assertEquals("v", t.get("accepted-by-the-target-only"));
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ helpers
+
+    /** Eden proxying an interlay whose migration from {@code from} to {@code to} is replicating with dual writes. */
+    private static EdenUnderTest migrating(Endpoint from, Endpoint to) {
+        return EdenUnderTest.routed(ProxySettings.DEFAULTS, interlay ->
+                new MovingRoute(interlay, from, to, Phase.REPLICATING, Movements.DUAL_WRITE));
+    }
 
     /** Keys of every type in {@code db}, a tenth with a TTL. */
     static void fill(RealRedis redis, int db, int count) {

@@ -1,5 +1,8 @@
 package io.eden.adapters.redis.migration;
 
+import static io.eden.adapters.redis.migration.KeyCopier.concat;
+import static io.eden.adapters.redis.migration.KeyCopier.word;
+
 import io.eden.adapters.redis.resp.RespValue;
 import io.eden.adapters.redis.resp.RespValue.ArrayValue;
 import io.eden.adapters.redis.resp.RespValue.BulkString;
@@ -10,7 +13,6 @@ import io.eden.domain.model.DataMode;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -174,15 +176,5 @@ final class BigKeyCopier {
             throw new IOException("copying big key " + KeyCopier.printable(key) + ": the target answered "
                     + error.text());
         }
-    }
-
-    private static byte[] concat(byte[] a, byte[] b) {
-        byte[] both = Arrays.copyOf(a, a.length + b.length);
-        System.arraycopy(b, 0, both, a.length, b.length);
-        return both;
-    }
-
-    private static byte[] word(String text) {
-        return text.getBytes(StandardCharsets.UTF_8);
     }
 }

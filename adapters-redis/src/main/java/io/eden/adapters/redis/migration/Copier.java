@@ -2,7 +2,6 @@ package io.eden.adapters.redis.migration;
 
 import io.eden.adapters.redis.proxy.LaneGate;
 import io.eden.adapters.redis.resp.RespValue;
-import io.eden.adapters.redis.resp.RespValue.ArrayValue;
 import io.eden.adapters.redis.resp.RespValue.BulkString;
 import io.eden.application.spi.DataMovementRequest.Checkpoints;
 import io.eden.domain.routing.Side;
@@ -95,20 +94,11 @@ final class Copier {
     }
 
     private void copyDatabase(int db, KeyCopier copier) throws IOException {
-        String count = Integer.toString(settings.batchKeys());
         do {
             RedisConnection source = connections.get(Side.SOURCE, db);
             RedisConnection target = connections.get(Side.TARGET, db);
-            RespValue reply = source.call("SCAN", progress.cursor, "COUNT", count);
-            if (!(reply instanceof ArrayValue page) || page.elements().size() != 2
-                    || !(page.elements().get(0) instanceof BulkString next)
-                    || !(page.elements().get(1) instanceof ArrayValue found)) {
-                throw new IOException("endpoint '" + source.endpoint().id() + "' answered SCAN with " + reply);
-            }
-            List<byte[]> keys = new ArrayList<>(found.elements().size());
-            for (RespValue key : found.elements()) {
-                keys.add(((BulkString) key).bytes());
-            }
+            ScanPage page = ScanPage.read(source, progress.cursor, settings.batchKeys());
+            List<byte[]> keys = page.keys();
             progress.scanned.addAndGet(keys.size());
             try {
                 copyPipelined(copier, source, target, keys).forEach(this::record);
@@ -117,7 +107,7 @@ final class Copier {
                 connections.close();
                 record(new KeyMover(gate, connections, copier, bigKeys).move(db, Side.SOURCE, keys));
             }
-            progress.cursor = next.text();
+            progress.cursor = page.next();
             checkpoint();
             throttle(keys.size());
             betweenBatches.run();

@@ -168,13 +168,13 @@ final class KeyCopier {
         return text.length() > 200 ? text.substring(0, 200) + "..." : text;
     }
 
-    private static byte[] concat(byte[] a, byte[] b) {
+    static byte[] concat(byte[] a, byte[] b) {
         byte[] both = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, both, a.length, b.length);
         return both;
     }
 
-    private static byte[] word(String text) {
+    static byte[] word(String text) {
         return text.getBytes(StandardCharsets.UTF_8);
     }
 }

@@ -188,7 +188,9 @@ public final class RedisDataMovement implements DataMovement, MirrorObserver {
             return;
         }
         if (key != null) {
-            repairs.add(db, key, mirrorSide.other());
+            // under best_effort a write the authoritative side refused but the mirror took lives on the mirror's side
+            boolean onlyMirrorTookIt = MirrorObserver.isError(authoritative) && !MirrorObserver.isError(mirror);
+            repairs.add(db, key, onlyMirrorTookIt ? mirrorSide : mirrorSide.other());
             LockSupport.unpark(worker);
         }
         if (failed && request.migration().failureHandling() instanceof FailureHandling.RollbackAll) {

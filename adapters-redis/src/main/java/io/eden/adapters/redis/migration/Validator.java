@@ -1,9 +1,6 @@
 package io.eden.adapters.redis.migration;
 
 import io.eden.adapters.redis.proxy.LaneGate;
-import io.eden.adapters.redis.resp.RespValue;
-import io.eden.adapters.redis.resp.RespValue.ArrayValue;
-import io.eden.adapters.redis.resp.RespValue.BulkString;
 import io.eden.adapters.redis.resp.RespValue.IntegerValue;
 import io.eden.domain.routing.Side;
 import java.io.IOException;
@@ -80,21 +77,13 @@ final class Validator {
     private static long walk(RedisConnection connection, Batch batch) throws IOException {
         String cursor = "0";
         long seen = 0;
+        ScanPage page;
         do {
-            RespValue reply = connection.call("SCAN", cursor, "COUNT", Integer.toString(SCAN_COUNT));
-            if (!(reply instanceof ArrayValue page) || page.elements().size() != 2
-                    || !(page.elements().get(0) instanceof BulkString next)
-                    || !(page.elements().get(1) instanceof ArrayValue found)) {
-                throw new IOException("endpoint '" + connection.endpoint().id() + "' answered SCAN with " + reply);
-            }
-            List<byte[]> keys = new ArrayList<>(found.elements().size());
-            for (RespValue key : found.elements()) {
-                keys.add(((BulkString) key).bytes());
-            }
-            seen += keys.size();
-            batch.accept(keys);
-            cursor = next.text();
-        } while (!"0".equals(cursor));
+            page = ScanPage.read(connection, cursor, SCAN_COUNT);
+            seen += page.keys().size();
+            batch.accept(page.keys());
+            cursor = page.next();
+        } while (!page.last());
         return seen;
     }
 
