@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.SortedMap;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
 import org.slf4j.Logger;
@@ -25,6 +26,8 @@ import org.slf4j.LoggerFactory;
 final class Copier {
     private static final Logger LOG = LoggerFactory.getLogger(Copier.class);
     private static final long CHECKPOINT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
+    /** Pause per unit of batch time while clients are busy: the copier then holds lanes 40 % of the time. */
+    private static final double CLIENT_SHARE = 1.5;
 
     private final String name;
     private final LaneGate gate;
@@ -123,6 +126,8 @@ final class Copier {
                                                   List<byte[]> keys) throws IOException {
         List<KeyCopier.Outcome> outcomes = new ArrayList<>();
         List<List<byte[]>> byLane = LaneBatches.split(gate, keys);
+        long started = System.nanoTime();
+        boolean clientsBusy = false;
         int previousLane = -1;
         KeyCopier.Pending previous = null;
         try {
@@ -131,7 +136,7 @@ final class Copier {
                 if (share == null) {
                     continue;
                 }
-                gate.hold(lane);
+                clientsBusy |= gate.hold(lane);
                 copier.requestDumps(source, share);
                 source.flush();
                 if (previous != null) {
@@ -154,7 +159,19 @@ final class Copier {
                     gate.release(lane);
                 }
             }
+            if (clientsBusy) {
+                yieldToClients(System.nanoTime() - started);
+            }
         }
+    }
+
+    /**
+     * While clients are busy on the lanes, the copier pauses after each batch for a while in
+     * proportion to the batch's time: a client's pipeline that touches a held lane waits for the
+     * hold, so a copier that never paused would set the pace for every client.
+     */
+    private void yieldToClients(long batchNanos) {
+        LockSupport.parkNanos(this, (long) (batchNanos * CLIENT_SHARE));
     }
 
     private void record(KeyCopier.Outcome outcome) {

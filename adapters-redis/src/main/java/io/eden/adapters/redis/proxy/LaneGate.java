@@ -31,9 +31,11 @@ public final class LaneGate {
     /**
      * Takes lane {@code lane} (blocking its clients' sends) and waits until every write sent on it
      * before has its reply on both sides. Release it on the same thread.
+     *
+     * @return whether clients were using the lane when the hold began
      */
-    public void hold(int lane) {
-        lanes.lockFirst(lane);
+    public boolean hold(int lane) {
+        boolean contended = lanes.lockFirst(lane);
         boolean[] held = new boolean[lanes.count];
         held[lane] = true;
         try {
@@ -42,6 +44,7 @@ public final class LaneGate {
             lanes.unlock(lane);
             throw e;
         }
+        return contended;
     }
 
     public void release(int lane) {

@@ -88,9 +88,12 @@ final class Lanes {
         locks[lane].lock();
     }
 
-    /** Takes the lane for Eden's own work (copy, validation) without losing every race to barging clients. */
-    void lockFirst(int lane) {
-        locks[lane].lockFirst();
+    /**
+     * Takes the lane for Eden's own work (copy, validation) without losing every race to barging
+     * clients; true when clients held it at the first try (they are busy on it).
+     */
+    boolean lockFirst(int lane) {
+        return locks[lane].lockFirst();
     }
 
     /**
@@ -101,10 +104,14 @@ final class Lanes {
     static final class LaneLock extends ReentrantLock {
         private static final long RETRY_NANOS = 20_000;
 
-        void lockFirst() {
-            while (!tryLock()) {
-                java.util.concurrent.locks.LockSupport.parkNanos(RETRY_NANOS);
+        boolean lockFirst() {
+            if (tryLock()) {
+                return false;
             }
+            do {
+                java.util.concurrent.locks.LockSupport.parkNanos(RETRY_NANOS);
+            } while (!tryLock());
+            return true;
         }
     }
 
