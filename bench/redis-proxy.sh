@@ -4,6 +4,8 @@
 # ROUNDS interleaved rounds (direct, Eden, nutcracker one after the other), medians printed,
 # then Eden's resident memory with 10,000 idle clients.
 #   ROUNDS=3 REQUESTS=100000 bench/redis-proxy.sh
+# EDEN_OPTIONS adds Eden options, e.g. EDEN_OPTIONS="--option redis.lanes=4"; JAVA_OPTS its JVM's,
+# e.g. JAVA_OPTS=-Deden.redis.loops=2 (client event loops; default: half the cores, at least one).
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -39,8 +41,10 @@ if [ ! -f "$jar" ]; then
     (cd "$root" && ./mvnw -B -q -DskipTests package) >&2
 fi
 token="bench-token-$(date +%s)-0123456789"
-"$JAVA_HOME/bin/java" -jar "$jar" --listen "127.0.0.1:$eden_port" --api "127.0.0.1:$api_port" --store memory: \
-    --data "$work/eden-data" --api-token "$token" --option redis.max-clients=20000 >"$work/eden.log" 2>&1 &
+# shellcheck disable=SC2086 # the options are words
+"$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -jar "$jar" --listen "127.0.0.1:$eden_port" --api "127.0.0.1:$api_port" \
+    --store memory: --data "$work/eden-data" --api-token "$token" --option redis.max-clients=20000 \
+    ${EDEN_OPTIONS:-} >"$work/eden.log" 2>&1 &
 eden_pid=$!
 pids+=($eden_pid)
 
@@ -78,8 +82,10 @@ done
 kill "$eden_pid" 2>/dev/null || true
 wait "$eden_pid" 2>/dev/null || true
 eden_port=$(free_port); api_port=$(free_port)
-"$JAVA_HOME/bin/java" -jar "$jar" --listen "127.0.0.1:$eden_port" --api "127.0.0.1:$api_port" --store memory: \
-    --data "$work/eden-data-2" --api-token "$token" --option redis.max-clients=20000 >"$work/eden2.log" 2>&1 &
+# shellcheck disable=SC2086
+"$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -jar "$jar" --listen "127.0.0.1:$eden_port" --api "127.0.0.1:$api_port" \
+    --store memory: --data "$work/eden-data-2" --api-token "$token" --option redis.max-clients=20000 \
+    ${EDEN_OPTIONS:-} >"$work/eden2.log" 2>&1 &
 eden_pid=$!
 pids+=($eden_pid)
 for _ in $(seq 120); do curl -fs -o /dev/null "http://127.0.0.1:$api_port/healthz" && break; sleep 0.5; done

@@ -26,6 +26,7 @@ final class RedisAdapterOptions {
     static final String CONNECT_TIMEOUT_MS = "upstream-connect-timeout-ms";
     static final String HEALTH_TIMEOUT_MS = "health-timeout-ms";
     static final String LANES = "lanes";
+    static final String UPSTREAM_CONNECTIONS = "upstream-connections";
     static final String MAX_CLIENTS = "max-clients";
     static final String CLIENT_OUTPUT_LIMIT = "client-output-limit";
     static final String INFLIGHT_REQUEST_BUDGET = "inflight-request-budget";
@@ -76,7 +77,8 @@ final class RedisAdapterOptions {
                     Math.toIntExact(number(options, MAX_CLIENTS, defaults.maxClients())),
                     size(options, CLIENT_OUTPUT_LIMIT, defaults.clientOutputLimit()),
                     size(options, INFLIGHT_REQUEST_BUDGET, defaults.inflightRequestBudget()),
-                    clientTls(options), upstreamTls(options));
+                    clientTls(options), upstreamTls(options),
+                    Math.toIntExact(number(options, UPSTREAM_CONNECTIONS, defaults.upstreamConnections())));
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("a redis option is out of range: " + options, e);
         } catch (IllegalArgumentException e) {

@@ -4,6 +4,7 @@ import io.eden.adapters.redis.command.CommandSpec.KeySpec;
 import io.eden.adapters.redis.resp.RespLimits;
 import io.eden.adapters.redis.resp.RespParser;
 import io.eden.adapters.redis.resp.RespProtocolException;
+import io.eden.adapters.redis.resp.RespRequest;
 import io.eden.adapters.redis.resp.RespValue;
 import io.eden.adapters.redis.resp.RespValue.ArrayValue;
 import io.eden.adapters.redis.resp.RespValue.BulkString;
@@ -64,13 +65,27 @@ public final class CommandTable {
         return h ^ (h >>> 16);
     }
 
+    private static int foldedHash(byte[] name, int offset, int length) {
+        int h = 0;
+        for (int i = offset; i < offset + length; i++) {
+            byte b = name[i];
+            h = 31 * h + (b >= 'A' && b <= 'Z' ? b + 32 : b);
+        }
+        return h ^ (h >>> 16);
+    }
+
     /** The top-level command named by {@code name} in any case, or null; allocates nothing. */
     public CommandSpec command(byte[] name) {
+        return command(name, 0, name.length);
+    }
+
+    /** The top-level command named by {@code buf[offset, offset+length)} in any case, or null; allocates nothing. */
+    public CommandSpec command(byte[] buf, int offset, int length) {
         int mask = slotNames.length - 1;
-        int i = foldedHash(name) & mask;
+        int i = foldedHash(buf, offset, length) & mask;
         byte[] candidate;
         while ((candidate = slotNames[i]) != null) {
-            if (equalsIgnoreCase(candidate, name)) {
+            if (equalsIgnoreCase(candidate, buf, offset, length)) {
                 return slotSpecs[i];
             }
             i = (i + 1) & mask;
@@ -143,15 +158,37 @@ public final class CommandTable {
         return spec;
     }
 
+    /** {@link #lookup(List)} of a request in its buffer; allocates nothing unless it names a container command. */
+    public CommandSpec lookup(RespRequest request) {
+        CommandSpec spec = command(request.buffer(), request.argOffset(0), request.argLength(0));
+        if (spec != null && !spec.subcommands().isEmpty() && request.argCount() > 1) {
+            CommandSpec sub = spec.subcommands().get(lower(request.buffer(), request.argOffset(1), request.argLength(1)));
+            if (sub != null) {
+                return sub;
+            }
+        }
+        return spec;
+    }
+
     /**
      * Writes the argument indexes of the request's keys into {@code out} and returns how many,
      * or -1 when the positions cannot be known without asking the server.
      */
     public static int keyPositions(CommandSpec spec, List<RespValue> args, int[] out) {
+        return keyPositions(spec, args, null, out);
+    }
+
+    /** {@link #keyPositions(CommandSpec, List, int[])} of a request in its buffer; allocates nothing. */
+    public static int keyPositions(CommandSpec spec, RespRequest request, int[] out) {
+        return keyPositions(spec, null, request, out);
+    }
+
+    // one of list and request is null: two views of the same arguments, without a wrapper to allocate
+    private static int keyPositions(CommandSpec spec, List<RespValue> list, RespRequest request, int[] out) {
         if (spec.keysUnknown()) {
             return -1;
         }
-        int argc = args.size();
+        int argc = list != null ? list.size() : request.argCount();
         int count = 0;
         if (spec.keySpecs().isEmpty()) {
             if (spec.firstKey() <= 0) {
@@ -169,7 +206,7 @@ public final class CommandTable {
         for (KeySpec key : spec.keySpecs()) {
             int start;
             if (key.beginAtKeyword()) {
-                start = findKeyword(key, args);
+                start = findKeyword(key, list, request);
                 if (start < 0) {
                     continue;
                 }
@@ -187,7 +224,8 @@ public final class CommandTable {
                 if (numIdx >= argc) {
                     return -1;
                 }
-                long numKeys = parseLong(((BulkString) args.get(numIdx)).bytes());
+                long numKeys = list != null ? parseLong(((BulkString) list.get(numIdx)).bytes())
+                        : parseLong(request.buffer(), request.argOffset(numIdx), request.argLength(numIdx));
                 if (numKeys < 0) {
                     return -1; // the server will refuse it; order it against everything meanwhile
                 }
@@ -216,18 +254,18 @@ public final class CommandTable {
         return count;
     }
 
-    private static int findKeyword(KeySpec key, List<RespValue> args) {
-        int argc = args.size();
-        byte[] keyword = key.keyword().getBytes(StandardCharsets.US_ASCII);
+    private static int findKeyword(KeySpec key, List<RespValue> list, RespRequest request) {
+        int argc = list != null ? list.size() : request.argCount();
+        String keyword = key.keyword();
         if (key.startFrom() >= 0) {
             for (int i = key.startFrom(); i < argc; i++) {
-                if (equalsIgnoreCase(((BulkString) args.get(i)).bytes(), keyword)) {
+                if (isWord(list, request, i, keyword)) {
                     return i + 1;
                 }
             }
         } else {
             for (int i = argc + key.startFrom(); i > 0; i--) {
-                if (equalsIgnoreCase(((BulkString) args.get(i)).bytes(), keyword)) {
+                if (isWord(list, request, i, keyword)) {
                     return i + 1;
                 }
             }
@@ -235,12 +273,28 @@ public final class CommandTable {
         return -1;
     }
 
-    private static boolean equalsIgnoreCase(byte[] a, byte[] b) {
-        if (a.length != b.length) {
+    private static boolean isWord(List<RespValue> list, RespRequest request, int i, String word) {
+        if (request != null) {
+            return request.argIs(i, word);
+        }
+        byte[] arg = ((BulkString) list.get(i)).bytes();
+        if (arg.length != word.length()) {
             return false;
         }
-        for (int i = 0; i < a.length; i++) {
-            if (upper(a[i]) != upper(b[i])) {
+        for (int k = 0; k < arg.length; k++) {
+            if (upper(arg[k]) != upper((byte) word.charAt(k))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean equalsIgnoreCase(byte[] a, byte[] b, int offset, int length) {
+        if (a.length != length) {
+            return false;
+        }
+        for (int i = 0; i < length; i++) {
+            if (upper(a[i]) != upper(b[offset + i])) {
                 return false;
             }
         }
@@ -252,11 +306,16 @@ public final class CommandTable {
     }
 
     private static long parseLong(byte[] digits) {
-        if (digits.length == 0 || digits.length > 18) {
+        return parseLong(digits, 0, digits.length);
+    }
+
+    private static long parseLong(byte[] buf, int offset, int length) {
+        if (length == 0 || length > 18) {
             return -1;
         }
         long value = 0;
-        for (byte d : digits) {
+        for (int i = offset; i < offset + length; i++) {
+            byte d = buf[i];
             if (d < '0' || d > '9') {
                 return -1;
             }
@@ -271,9 +330,13 @@ public final class CommandTable {
     }
 
     static String lower(byte[] name) {
-        char[] chars = new char[name.length];
-        for (int i = 0; i < name.length; i++) {
-            int b = name[i] & 0xFF;
+        return lower(name, 0, name.length);
+    }
+
+    static String lower(byte[] buf, int offset, int length) {
+        char[] chars = new char[length];
+        for (int i = 0; i < length; i++) {
+            int b = buf[offset + i] & 0xFF;
             chars[i] = (char) (b >= 'A' && b <= 'Z' ? b + 32 : b);
         }
         return new String(chars);

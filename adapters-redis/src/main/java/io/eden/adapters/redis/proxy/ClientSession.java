@@ -5,6 +5,7 @@ import io.eden.adapters.redis.command.CommandTable;
 import io.eden.adapters.redis.proxy.Lanes.Lane;
 import io.eden.adapters.redis.resp.RespParser;
 import io.eden.adapters.redis.resp.RespProtocolException;
+import io.eden.adapters.redis.resp.RespRequest;
 import io.eden.adapters.redis.resp.RespValue;
 import io.eden.adapters.redis.resp.RespValue.ArrayValue;
 import io.eden.adapters.redis.resp.RespValue.BulkString;
@@ -20,6 +21,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.net.SocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -28,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
@@ -35,16 +41,27 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One client of an interlay. Its reader thread parses requests and sends each to the lane of
- * its key (or to the client's pinned connection while connection state lives), and queues a
- * {@link Reply} per command in the client's order; whichever upstream connection answers fills
- * it in, and the writer thread passes the replies on in that order, flushing once per batch.
+ * One client of an interlay. Its requests are cut into commands where they lie in the read
+ * buffer ({@link RespRequest}: bounds only) and each is sent, as the bytes the client sent, to
+ * the lane of its key (or to the client's pinned connection while connection state lives); a
+ * {@link Reply} per command keeps the client's order, whichever upstream connection answers
+ * fills it in, and the replies are passed on in that order.
+ *
+ * <p>Two ways to run. A plain-text client belongs to a {@link ClientLoop}: the loop reads it and
+ * sends what can go without waiting; anything that may wait runs on a virtual thread of its own
+ * while the loop stops reading this client; the thread that completes the reply at the head of
+ * the queue writes it to the non-blocking socket itself, straight from its read buffer (a lane
+ * reader, usually), and what the socket cannot take waits for the loop's "writable". A TLS
+ * client has a reader and a writer virtual thread of its own with blocking streams, as
+ * {@code SSLSocket} needs. Both run the same command logic.
  */
-final class ClientSession {
+final class ClientSession implements ClientLoop.Handler {
     private static final Logger LOG = LoggerFactory.getLogger(ClientSession.class);
     private static final int CHUNK = 16 * 1024;
-    /** The read buffer an idle client holds (10,000 idle clients must stay small); it grows when reads fill it. */
+    /** The read buffer an idle TLS client holds (10,000 idle clients must stay small); it grows when reads fill it. */
     private static final int FIRST_CHUNK = 1024;
+    /** A partial request buffer beyond this is dropped once the request is through, not kept for the next. */
+    private static final int KEPT_INPUT = 64 * 1024;
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RESET = "+RESET\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NOTHING = new byte[0];
@@ -63,11 +80,24 @@ final class ClientSession {
     };
     private static final int GATHER = 16 * 1024;
     /** Buffers for gathering several ready replies into one write; shared, so idle clients hold none. */
-    private static final java.util.concurrent.ConcurrentLinkedQueue<byte[]> GATHER_BUFFERS =
-            new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private static final AtomicReferenceArray<byte[]> GATHER_BUFFERS = new AtomicReferenceArray<>(64);
     private static final long FINAL_REPLIES_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
+    private static final int MAX_DISCARDED_BYTES = 1024 * 1024;
 
+    /** What {@link #dispatch} did with a command. */
+    private static final int DONE = 0;
+    /** The connection is to end (QUIT, an unreachable upstream). */
+    private static final int STOP = 1;
+    /** Nothing: the command may have to wait, and this is the loop; it runs again on a thread that may. */
+    private static final int BLOCKS = 2;
+
+    /** The TLS client's socket; null on a loop. */
     private final Socket socket;
+    /** The plain-text client's non-blocking channel; null for a TLS client. */
+    private final SocketChannel channel;
+    private final ClientLoop loop;
+    private volatile SelectionKey key;
     private final String interlayId;
     private final String name;
     private final RouteView route;
@@ -81,7 +111,27 @@ final class ClientSession {
     private final AtomicBoolean closed = new AtomicBoolean();
     private final AtomicBoolean slow = new AtomicBoolean();
 
-    // the reader thread's state
+    // the input: whoever processes it (the loop, the session's worker, or its TLS reader) is its only user
+    private final RespRequest request = new RespRequest();
+    /** A request not yet whole, or input left for the worker (null when there is none). */
+    private byte[] in;
+    private int inStart;
+    private int inEnd;
+    /** Non-null while input goes through the full parser: inline commands, frames that are not plain. */
+    private RespParser parser;
+    /** No more input is looked at: QUIT, a protocol error, the client's end of input, an unreachable upstream. */
+    private boolean ending;
+    /** The loop met a command that may wait: the input from it on is the worker's. */
+    private boolean handoff;
+    /** The input is being processed on the loop thread: nothing may wait. */
+    private boolean inLoop;
+    private boolean holdingBudget;
+    /** When the input being processed was read, for the latency metric. */
+    private long readAt;
+    /** The answer to every command of an interlay that had no endpoint when the client came. */
+    private byte[] refusal;
+
+    // the command state, kept by whoever processes the input
     private Identity identity = Identity.NONE;
     private Lane[] laneSet;
     private volatile UpstreamLink pinned;
@@ -106,21 +156,54 @@ final class ClientSession {
     /** The reply slot the next command sends into instead of a new one in the client's order; see {@link #callDetached}. */
     private Reply detached;
 
-    // the reply queue: appended by the reader (and a pinned link's unsolicited frames), drained by the writer
+    // the reply queue: appended by whoever processes the input (and a pinned link's unsolicited frames)
     private final ReentrantLock appendLock = new ReentrantLock();
-    /** The last reply written; the writer's alone. Nothing else keeps written replies reachable. */
-    private Reply written = new Reply(this, false);
+    /**
+     * The last reply passed on. The TLS writer's alone; on a loop, whoever holds {@link #draining}.
+     * Nothing else keeps written replies reachable.
+     */
+    private volatile Reply written = new Reply(this, false);
     private Reply tail = written;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean writerSleeping = new AtomicBoolean();
     private volatile Thread writer;
     private volatile Thread waitingReader;
+    /** On a loop: who passes replies on now; any thread may, one at a time. */
+    private final AtomicBoolean draining = new AtomicBoolean();
+    /** On a loop: bytes the socket did not take yet; guarded by {@link #draining}. */
+    private volatile ByteBuffer pendingOut;
+    private boolean closeAfterPending;
+    /** On a loop: the socket is full; the loop says when it is writable again. */
+    private volatile boolean writeBlocked;
 
+    // on a loop, the loop thread's alone
+    private boolean lingering;
+    private int discarded;
+    private long deadline;
+
+    /** A TLS client, served by virtual threads of its own ({@link #run}). */
     ClientSession(Socket socket, String interlayId, String name, RouteView route, ProxySettings settings,
                   ProxyMetrics metrics, Counter commands, Lanes lanes, InflightBudget budget, int homeLane,
                   Consumer<ClientSession> onClosed) {
+        this(socket, null, null, interlayId, name, route, settings, metrics, commands, lanes, budget, homeLane,
+                onClosed);
+    }
+
+    /** A plain-text client of {@code loop} ({@link #register}). */
+    ClientSession(SocketChannel channel, ClientLoop loop, String interlayId, String name, RouteView route,
+                  ProxySettings settings, ProxyMetrics metrics, Counter commands, Lanes lanes, InflightBudget budget,
+                  int homeLane, Consumer<ClientSession> onClosed) {
+        this(null, channel, loop, interlayId, name, route, settings, metrics, commands, lanes, budget, homeLane,
+                onClosed);
+    }
+
+    private ClientSession(Socket socket, SocketChannel channel, ClientLoop loop, String interlayId, String name,
+                          RouteView route, ProxySettings settings, ProxyMetrics metrics, Counter commands, Lanes lanes,
+                          InflightBudget budget, int homeLane, Consumer<ClientSession> onClosed) {
         this.socket = socket;
+        this.channel = channel;
+        this.loop = loop;
         this.interlayId = interlayId;
         this.name = name;
         this.route = route;
@@ -144,6 +227,8 @@ final class ClientSession {
         boolean closeAfter;
         /** Eden's own: a poll's attempt, read by the reader thread, never written to the client. */
         boolean detached;
+        /** The session reads the reply (AUTH, SELECT, HELLO): it must be kept, not written straight through. */
+        boolean kept;
 
         Reply(ClientSession owner, boolean counted) {
             this.owner = owner;
@@ -157,6 +242,12 @@ final class ClientSession {
                 owner.completed(this, 0);
                 return;
             }
+            // on a loop a reply waits for the round's end, to go out with the replies behind it; one
+            // with nothing behind it (a client that waits for each reply) goes at once, uncopied
+            if (owner.channel != null && !kept && !detached && (next == null || ClientLoop.current() == null)
+                    && owner.passOnAtOnce(this, buf, off, len)) {
+                return;
+            }
             bytes = Arrays.copyOfRange(buf, off, off + len);
             owner.completed(this, len);
         }
@@ -168,133 +259,474 @@ final class ClientSession {
         }
     }
 
+    // ---------------------------------------------------------------- a TLS client: threads of its own
+
     void run() {
         writer = Thread.ofVirtual().name("eden-redis-" + interlayId + "-" + name + "-out").start(this::writeReplies);
         try {
             if (route.current().source().isEmpty()) {
-                metrics.noEndpointErrors.increment();
-                refuse("Eden: interlay '" + interlayId + "' has no endpoint yet; create one with POST /api/v1/endpoints");
-            } else {
-                readRequests();
+                refuseEverything();
             }
+            readRequests();
             awaitWriter(FINAL_REPLIES_NANOS); // the last replies (and the close after them) are the writer's
             close();
         } catch (IOException e) {
-            LOG.debug("Redis interlay '{}': client {} ended: {}", interlayId, socket.getRemoteSocketAddress(), e.toString());
+            LOG.debug("Redis interlay '{}': client {} ended: {}", interlayId, remote(), e.toString());
             close();
         } finally {
             budget.release(this);
         }
     }
 
-    /** Closes the connection now; safe from any thread, more than once. */
-    void close() {
-        if (closed.compareAndSet(false, true)) {
-            Sockets.closeQuietly(socket);
-            closePinned();
-            LockSupport.unpark(writer);
-            onClosed.accept(this);
+    private void readRequests() throws IOException {
+        InputStream input = socket.getInputStream();
+        in = new byte[FIRST_CHUNK];
+        while (!ending) {
+            makeRoom();
+            int read = input.read(in, inEnd, in.length - inEnd);
+            if (read < 0) {
+                // the client closed its side: it still gets every reply, then the connection ends
+                appendLocal(NOTHING, true);
+                return;
+            }
+            readAt = System.nanoTime();
+            inEnd += read;
+            if (inEnd == in.length && in.length < CHUNK && inStart == 0) {
+                in = Arrays.copyOf(in, in.length * 4); // a busy or pipelining client: read more at once
+            }
+            processInput();
+            flushDirty();
+            if (!ending) {
+                holdBudget();
+            }
         }
     }
 
-    // ---------------------------------------------------------------- reading and routing
+    /** Room to read into after {@link #inEnd}: the unprocessed bytes moved to the front, the buffer grown when full. */
+    private void makeRoom() {
+        if (in == null) {
+            in = new byte[FIRST_CHUNK];
+        }
+        if (inStart == inEnd) {
+            inStart = 0;
+            inEnd = 0;
+            if (in.length > KEPT_INPUT) {
+                in = new byte[FIRST_CHUNK]; // a burst or a big value is over: give its memory back
+            }
+        }
+        if (inEnd < in.length) {
+            return;
+        }
+        if (inStart > 0) {
+            System.arraycopy(in, inStart, in, 0, inEnd - inStart);
+            inEnd -= inStart;
+            inStart = 0;
+        } else {
+            // a request larger than the buffer: it grows only as its bytes arrive
+            in = Arrays.copyOf(in, (int) Math.min(Integer.MAX_VALUE - 8, 2L * in.length));
+        }
+    }
 
-    private void readRequests() throws IOException {
-        RespParser requests = RespParser.forRequests(settings.clientLimits());
-        RequestTimings timings = new RequestTimings();
-        InputStream in = socket.getInputStream();
-        byte[] chunk = new byte[FIRST_CHUNK];
-        List<ArrayValue> batch = new ArrayList<>();
-        int read;
-        while ((read = in.read(chunk)) >= 0) {
-            requests.feed(chunk, 0, read);
-            if (read == chunk.length && chunk.length < CHUNK) {
-                chunk = new byte[chunk.length * 4]; // a busy or pipelining client: read more at once
+    // ---------------------------------------------------------------- a plain-text client: its loop
+
+    /** Joins the loop: on the loop's thread, before anything is read. */
+    void register() {
+        loop.execute(() -> {
+            if (closed.get()) {
+                return;
             }
-            RespProtocolException malformed = null;
             try {
-                RespValue frame;
-                while ((frame = requests.next()) != null) {
-                    if (RedisCommand.from(frame).isPresent()) {
-                        batch.add((ArrayValue) frame);
-                        timings.commandRead(System.nanoTime());
-                    }
-                }
-            } catch (RespProtocolException e) {
-                malformed = e;
-            }
-            boolean stop = false;
-            for (int i = 0, n = batch.size(); i < n && !stop; i++) {
-                commands.increment();
-                timings.record(i, System.nanoTime(), metrics.requestLatency);
-                stop = !dispatch(batch.get(i), i == n - 1);
-            }
-            batch.clear();
-            flushDirty();
-            timings.reset();
-            if (stop) {
+                key = channel.register(loop.selector, 0, this);
+            } catch (IOException e) {
+                close();
                 return;
             }
-            if (malformed != null) {
-                metrics.protocolErrors.increment();
-                LOG.debug("Redis interlay '{}': protocol error from {}: {}", interlayId, socket.getRemoteSocketAddress(),
-                        malformed.getMessage());
-                appendLocal(RespWriter.encodeError("ERR Protocol error: " + malformed.getMessage()), true);
-                return;
+            if (route.current().source().isEmpty()) {
+                refuseEverything();
             }
-            if (requests.isMidValue()) {
-                budget.hold(this, requests.bufferedBytes()); // a large value arriving: count it, maybe wait
+            key.interestOps(SelectionKey.OP_READ);
+        });
+    }
+
+    @Override
+    public void ready(int readyOps, ClientLoop loop) {
+        if ((readyOps & SelectionKey.OP_WRITE) != 0) {
+            onWritable();
+        }
+        if ((readyOps & SelectionKey.OP_READ) != 0) {
+            onReadable(loop);
+        }
+    }
+
+    @Override
+    public void abandon() {
+        close();
+    }
+
+    /** The loop saw input (or the end of it). */
+    private void onReadable(ClientLoop loop) {
+        if (lingering) {
+            discard(loop);
+            return;
+        }
+        if (ending || handoff || closed.get()) {
+            return;
+        }
+        ByteBuffer buffer = loop.readBuffer;
+        buffer.clear();
+        int read;
+        try {
+            read = channel.read(buffer);
+        } catch (IOException e) {
+            LOG.debug("Redis interlay '{}': client {} ended: {}", interlayId, remote(), e.toString());
+            close();
+            return;
+        }
+        if (read <= 0) {
+            if (read < 0) {
+                // the client closed its side: it still gets every reply, then the connection ends
+                appendLocal(NOTHING, true);
+                endInput();
+            }
+            return;
+        }
+        readAt = System.nanoTime();
+        inLoop = true;
+        try {
+            if (parser != null || inEnd > inStart) {
+                append(loop.readArray, 0, read);
+                processInput();
             } else {
+                int pos = runCommands(loop.readArray, 0, read);
+                if (pos < read) {
+                    append(loop.readArray, pos, read - pos);
+                }
+            }
+        } finally {
+            inLoop = false;
+        }
+        if (ending) {
+            endInput();
+        } else if (handoff) {
+            toWorker();
+        } else {
+            long partial = partialBytes();
+            if (partial > 0) {
+                holdingBudget = true;
+                if (!budget.tryHold(this, partial)) {
+                    holdingBudget = false;
+                    handoff = true;
+                    toWorker(); // it waits for the budget where waiting is allowed
+                }
+            } else if (holdingBudget) {
+                holdingBudget = false;
                 budget.release(this);
             }
         }
-        // the client closed its side: it still gets every reply, then the connection ends
-        appendLocal(NOTHING, true);
     }
 
-    /** Sends one command on its way; false when the connection is to end (QUIT, an unreachable upstream). */
-    private boolean dispatch(ArrayValue command, boolean lastOfBatch) {
-        List<RespValue> args = command.elements();
+    /** Keeps input for later (a partial request, or what the worker is to run) in the client's own buffer. */
+    private void append(byte[] bytes, int from, int length) {
+        if (in == null) {
+            in = new byte[Math.max(FIRST_CHUNK, length)];
+        }
+        if (inStart == inEnd) {
+            inStart = 0;
+            inEnd = 0;
+        }
+        if (in.length - inEnd < length) {
+            int unread = inEnd - inStart;
+            long needed = (long) unread + length;
+            byte[] target = in;
+            if (needed > in.length) {
+                target = new byte[(int) Math.min(Integer.MAX_VALUE - 8, Math.max(needed, 2L * in.length))];
+            }
+            System.arraycopy(in, inStart, target, 0, unread);
+            in = target;
+            inStart = 0;
+            inEnd = unread;
+        }
+        System.arraycopy(bytes, from, in, inEnd, length);
+        inEnd += length;
+    }
+
+    /** Request bytes held for a command not yet whole. */
+    private long partialBytes() {
+        return parser != null ? (parser.isMidValue() ? parser.bufferedBytes() : 0) : inEnd - inStart;
+    }
+
+    /** No more reading: the connection ends once its replies are out, or after a while when they do not come. */
+    private void endInput() {
+        ending = true;
+        SelectionKey k = key;
+        if (k != null && k.isValid() && !lingering) {
+            k.interestOpsAnd(~SelectionKey.OP_READ);
+        }
+        if (holdingBudget) {
+            holdingBudget = false;
+            budget.release(this);
+        }
+        if (!lingering) {
+            deadline = System.nanoTime() + FINAL_REPLIES_NANOS;
+            loop.addTimed(this);
+        }
+    }
+
+    /** Runs what the loop could not on a virtual thread; the loop stops reading this client meanwhile. */
+    private void toWorker() {
+        SelectionKey k = key;
+        if (k != null && k.isValid()) {
+            k.interestOpsAnd(~SelectionKey.OP_READ);
+        }
+        Thread.ofVirtual().name("eden-redis-" + interlayId + "-" + name).start(this::work);
+    }
+
+    private void work() {
+        try {
+            handoff = false;
+            processInput();
+            flushDirty();
+            if (!ending) {
+                holdBudget();
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Redis interlay '{}': client {} failed", interlayId, remote(), e);
+            close();
+        } finally {
+            loop.execute(this::fromWorker);
+        }
+    }
+
+    /** Back on the loop thread after the worker. */
+    private void fromWorker() {
+        if (closed.get()) {
+            budget.release(this);
+            return;
+        }
+        if (ending) {
+            endInput();
+            return;
+        }
+        SelectionKey k = key;
+        if (k != null && k.isValid()) {
+            k.interestOpsOr(SelectionKey.OP_READ);
+        }
+    }
+
+    /** The socket can take more: on the loop thread. */
+    private void onWritable() {
+        SelectionKey k = key;
+        if (k != null && k.isValid()) {
+            k.interestOpsAnd(~SelectionKey.OP_WRITE);
+        }
+        writeBlocked = false;
+        drain();
+    }
+
+    /** After the last reply (and FIN): what the client still sends is read and dropped for a moment, so no RST can destroy that reply. */
+    private void discard(ClientLoop loop) {
+        ByteBuffer buffer = loop.readBuffer;
+        buffer.clear();
+        try {
+            int read = channel.read(buffer);
+            if (read < 0 || (discarded += Math.max(0, read)) >= MAX_DISCARDED_BYTES) {
+                close();
+            }
+        } catch (IOException e) {
+            close();
+        }
+    }
+
+    /** Called by the loop with the time; true once the session needs no more calls. */
+    boolean expire(long now) {
+        if (closed.get()) {
+            return true;
+        }
+        if (now - deadline >= 0) {
+            close();
+            return true;
+        }
+        return false;
+    }
+
+    // ---------------------------------------------------------------- input to commands
+
+    /** Runs the whole commands of {@link #in} (or of the parser). */
+    private void processInput() {
+        if (parser != null) {
+            if (inLoop) {
+                handoff = true;
+                return;
+            }
+            if (inEnd > inStart) {
+                parser.feed(in, inStart, inEnd - inStart);
+                inStart = inEnd;
+            }
+            runParsed();
+        } else if (inEnd > inStart) {
+            inStart = runCommands(in, inStart, inEnd);
+        }
+        if (inStart == inEnd) {
+            inStart = 0;
+            inEnd = 0;
+            // a loop client is read into the loop's buffer: an idle one holds none of its own
+            if (in != null && (channel != null || in.length > KEPT_INPUT)) {
+                in = null;
+            }
+        }
+    }
+
+    /** Runs the whole plain commands of {@code buf[pos, lim)}; returns where the rest starts. */
+    private int runCommands(byte[] buf, int pos, int lim) {
+        while (!ending && pos < lim) {
+            int frameEnd = request.scan(buf, pos, lim, settings.clientLimits());
+            if (frameEnd == RespRequest.INCOMPLETE) {
+                break;
+            }
+            if (frameEnd == RespRequest.NOT_PLAIN) {
+                request.reset();
+                if (inLoop) {
+                    handoff = true;
+                    break;
+                }
+                // an inline command, or something the parser must judge (and word the error of)
+                parser = RespParser.forRequests(settings.clientLimits());
+                parser.feed(buf, pos, lim - pos);
+                pos = lim;
+                runParsed();
+                break;
+            }
+            long now = System.nanoTime();
+            int outcome = dispatch(request, frameEnd == lim);
+            if (outcome == BLOCKS) {
+                handoff = true;
+                break;
+            }
+            counted(now);
+            pos = frameEnd;
+            if (outcome == STOP) {
+                ending = true;
+            }
+        }
+        return pos;
+    }
+
+    /** Runs what the parser has whole; back to plain scanning once it holds nothing. */
+    private void runParsed() {
+        while (!ending) {
+            RespValue frame;
+            try {
+                frame = parser.next();
+                if (frame == null) {
+                    break;
+                }
+                if (RedisCommand.from(frame).isEmpty()) {
+                    continue;
+                }
+            } catch (RespProtocolException e) {
+                metrics.protocolErrors.increment();
+                LOG.debug("Redis interlay '{}': protocol error from {}: {}", interlayId, remote(), e.getMessage());
+                appendLocal(RespWriter.encodeError("ERR Protocol error: " + e.getMessage()), true);
+                ending = true;
+                return;
+            }
+            long now = System.nanoTime();
+            int outcome = dispatch(RespRequest.of((ArrayValue) frame), !parser.isMidValue());
+            counted(now);
+            if (outcome == STOP) {
+                ending = true;
+            }
+        }
+        if (!parser.isMidValue()) {
+            parser = null;
+        }
+    }
+
+    private void counted(long dispatchedAt) {
+        if (refusal == null) {
+            commands.increment();
+            metrics.requestLatency.recordNanos(dispatchedAt - readAt);
+        }
+    }
+
+    /** Counts a partial request against the inflight budget, waiting while it is exhausted. */
+    private void holdBudget() {
+        long partial = partialBytes();
+        if (partial > 0) {
+            holdingBudget = true;
+            budget.hold(this, partial); // a large value arriving: count it, maybe wait
+        } else if (holdingBudget) {
+            holdingBudget = false;
+            budget.release(this);
+        }
+    }
+
+    /** Every command gets {@code message} (QUIT its +OK) without any upstream: the client learns why nothing works. */
+    private void refuseEverything() {
+        metrics.noEndpointErrors.increment();
+        refusal = RespWriter.encodeError("ERR Eden: interlay '" + interlayId
+                + "' has no endpoint yet; create one with POST /api/v1/endpoints");
+    }
+
+    // ---------------------------------------------------------------- routing
+
+    /** Sends one command on its way: {@link #DONE}, {@link #STOP}, or (on the loop) {@link #BLOCKS}. */
+    private int dispatch(RespRequest command, boolean lastOfBatch) {
+        if (refusal != null) {
+            boolean quit = command.argIs(0, "quit");
+            appendLocal(quit ? OK : refusal, quit);
+            return quit ? STOP : DONE;
+        }
         CommandTable table = lanes.tables.current();
-        CommandSpec spec = table.lookup(args);
-        String cmd = spec != null ? rootName(spec) : CommandTable.lowerName(bytes(args, 0));
+        CommandSpec spec = table.lookup(command);
+        String cmd = spec != null ? rootName(spec) : CommandTable.lowerName(command.arg(0));
         switch (cmd) {
             case "quit" -> {
                 appendLocal(OK, true);
-                return false;
+                return STOP;
             }
             case "reset" -> {
+                if (inLoop) {
+                    return BLOCKS;
+                }
                 reset();
-                return true;
+                return DONE;
             }
             case "auth" -> {
-                return auth(command, args);
+                return inLoop ? BLOCKS : auth(command) ? DONE : STOP;
             }
             case "client" -> {
-                if (spec != null && clientLocally(spec.name(), args)) {
-                    return true;
+                if (inLoop) {
+                    return BLOCKS;
+                }
+                if (spec != null && clientLocally(spec.name(), command.args())) {
+                    return DONE;
                 }
                 if (spec != null && spec.name().equals("client") && !pinnedNow()) {
                     // a subcommand this server does not know (SETINFO before 7.2): its own error, from a lane
-                    return sendOnLanes(route.current(), command, args, spec, lastOfBatch);
+                    return sendOnLanes(route.current(), command, spec, lastOfBatch);
                 }
             }
             default -> {
             }
         }
         if (cmd.startsWith("eval") || cmd.equals("script")) {
-            lanes.scripts.learn(cmd, args);
+            lanes.scripts.learn(cmd, command);
         }
         RouteSnapshot snapshot = route.current();
-        BlockingPoll poll = mirroring(snapshot) && spec != null && spec.has(CommandSpec.BLOCKING)
-                ? BlockingPoll.of(cmd, args) : null;
-        if (poll != null) {
-            return pollBlocking(poll);
+        if (mirroring(snapshot) && spec != null && spec.has(CommandSpec.BLOCKING)) {
+            if (inLoop) {
+                return BLOCKS;
+            }
+            BlockingPoll poll = BlockingPoll.of(cmd, command.args());
+            if (poll != null) {
+                return pollBlocking(poll) ? DONE : STOP;
+            }
         }
-        if (needsPin(cmd, args, spec)) {
-            return sendPinned(snapshot, command, cmd, args, spec);
+        if (needsPin(cmd, command, spec)) {
+            return inLoop ? BLOCKS : sendPinned(snapshot, command, cmd, spec) ? DONE : STOP;
         }
-        return sendOnLanes(snapshot, command, args, spec, lastOfBatch);
+        return sendOnLanes(snapshot, command, spec, lastOfBatch);
     }
 
     /**
@@ -389,43 +821,47 @@ final class ClientSession {
         return pinnedForGood || inMulti || watching || (pinned != null && pinned.inflight() > 0);
     }
 
-    private boolean needsPin(String cmd, List<RespValue> args, CommandSpec spec) {
+    private boolean needsPin(String cmd, RespRequest command, CommandSpec spec) {
         if (pinnedNow()) {
             return true;
         }
         return switch (cmd) {
             case "multi", "watch", "subscribe", "psubscribe", "ssubscribe", "monitor", "hello", "client", "wait",
                  "waitaof" -> true;
-            case "select" -> args.size() != 2 || !"0".equals(((BulkString) args.get(1)).text());
-            case "xread", "xreadgroup" -> hasWord(args, "BLOCK");
+            case "select" -> command.argCount() != 2 || !command.argIs(1, "0");
+            case "xread", "xreadgroup" -> command.hasWord("BLOCK");
             default -> spec != null && spec.has(CommandSpec.BLOCKING);
         };
     }
 
-    private boolean sendOnLanes(RouteSnapshot snapshot, ArrayValue command, List<RespValue> args, CommandSpec spec,
-                                boolean lastOfBatch) {
-        int keys = spec == null ? 0 : keyPositions(spec, args);
+    private int sendOnLanes(RouteSnapshot snapshot, RespRequest command, CommandSpec spec, boolean lastOfBatch) {
+        int keys = spec == null ? 0 : keyPositions(spec, command);
         boolean write = spec != null && !spec.has(CommandSpec.READONLY);
         if (keys == 0 && spec != null && spec.name().startsWith("script|")) {
             // SCRIPT LOAD / FLUSH: the other side must know the same scripts, so it is mirrored like a write
-            return sendOnLane(snapshot, decide(snapshot, 0), homeLane, command, true, lastOfBatch, null);
+            return sendOnLane(snapshot, decide(snapshot, 0), homeLane, command, true, lastOfBatch, -1);
         }
         if (keys < 0 || (keys == 0 && spec != null && spec.has(CommandSpec.WRITE))) {
+            if (inLoop) {
+                return BLOCKS;
+            }
             // keys unknown (or a keyless write such as FLUSHALL): ordered against every lane
             boolean[] all = new boolean[lanes.count];
             Arrays.fill(all, true);
-            return sendWithBarrier(snapshot, decide(snapshot, 0), all, homeLane, command, write, null);
+            return sendWithBarrier(snapshot, decide(snapshot, 0), all, homeLane, command, write, null) ? DONE : STOP;
         }
         if (keys == 0) {
-            return sendOnLane(snapshot, decide(snapshot, 0), homeLane, command, false, lastOfBatch, null);
+            return sendOnLane(snapshot, decide(snapshot, 0), homeLane, command, false, lastOfBatch, -1);
         }
-        byte[] firstKey = bytes(args, keyIndexes[0]);
-        int firstSlot = HashSlot.of(firstKey);
+        int firstSlot = slotOf(command, keyIndexes[0]);
         int lane = laneOf(firstSlot);
         boolean[] several = null;
         for (int k = 1; k < keys; k++) {
-            int other = laneOf(HashSlot.of(bytes(args, keyIndexes[k])));
+            int other = laneOf(slotOf(command, keyIndexes[k]));
             if (other != lane) {
+                if (inLoop) {
+                    return BLOCKS;
+                }
                 if (several == null) {
                     several = new boolean[lanes.count];
                     several[lane] = true;
@@ -435,17 +871,22 @@ final class ClientSession {
         }
         RouteDecision decision = decide(snapshot, firstSlot);
         if (several != null) {
-            return sendWithBarrier(snapshot, decision, several, lane, command, write, firstKey);
+            return sendWithBarrier(snapshot, decision, several, lane, command, write, command.arg(keyIndexes[0]))
+                    ? DONE : STOP;
         }
-        return sendOnLane(snapshot, decision, lane, command, write, lastOfBatch, firstKey);
+        return sendOnLane(snapshot, decision, lane, command, write, lastOfBatch, keyIndexes[0]);
+    }
+
+    private static int slotOf(RespRequest command, int argument) {
+        return HashSlot.of(command.buffer(), command.argOffset(argument), command.argLength(argument));
     }
 
     /** The key positions into {@link #keyIndexes}, grown for commands with many keys; -1 when unknown. */
-    private int keyPositions(CommandSpec spec, List<RespValue> args) {
-        int keys = CommandTable.keyPositions(spec, args, keyIndexes);
-        if (keys < 0 && !spec.keysUnknown() && keyIndexes.length < args.size()) {
-            keyIndexes = new int[Math.max(args.size(), 16)];
-            keys = CommandTable.keyPositions(spec, args, keyIndexes);
+    private int keyPositions(CommandSpec spec, RespRequest command) {
+        int keys = CommandTable.keyPositions(spec, command, keyIndexes);
+        if (keys < 0 && !spec.keysUnknown() && keyIndexes.length < command.argCount()) {
+            keyIndexes = new int[Math.max(command.argCount(), 16)];
+            keys = CommandTable.keyPositions(spec, command, keyIndexes);
         }
         return keys;
     }
@@ -458,49 +899,97 @@ final class ClientSession {
         return lanes.laneOf(slot);
     }
 
-    private boolean sendOnLane(RouteSnapshot snapshot, RouteDecision decision, int laneIndex, ArrayValue command,
-                               boolean write, boolean lastOfBatch, byte[] key) {
+    /** Whether the lane's connection to {@code side} can take a command now, without connecting. */
+    private static boolean ready(Lane lane, RouteSnapshot snapshot, Side side) {
+        Endpoint endpoint = snapshot.endpoint(side).orElse(null);
+        return endpoint != null && lane.link(side).readyFor(endpoint);
+    }
+
+    /**
+     * @param keyArgument the argument holding the key a mirror failure is repaired by, -1 for none
+     */
+    private int sendOnLane(RouteSnapshot snapshot, RouteDecision decision, int laneIndex, RespRequest command,
+                           boolean write, boolean lastOfBatch, int keyArgument) {
         Lane lane = laneSet[laneIndex];
         Side side = write ? decision.write() : decision.read();
-        Reply reply = append();
-        MirrorCheck check = write ? mirrorCheck(decision, key, reply) : null;
+        Side mirrorSide = write ? decision.mirror().orElse(null) : null;
         boolean canary = !write && side != decision.write();
-        lane.lock.lock();
+        // on the loop, the connections' locks too, until it is sent: another sender may break a
+        // connection off between a look at it and a send, and a send would then connect, and wait
+        ReentrantLock first = null;
+        ReentrantLock second = null;
+        if (inLoop) {
+            if (!ClientLoop.tryLock(lane.lock)) {
+                return BLOCKS;
+            }
+            Side otherSide = mirrorSide != null ? mirrorSide : canary ? decision.write() : null;
+            first = ClientLoop.tryLock(lane.link(side).lock) ? lane.link(side).lock : null;
+            second = first == null || otherSide == null ? null
+                    : ClientLoop.tryLock(lane.link(otherSide).lock) ? lane.link(otherSide).lock : null;
+            if (first == null || (otherSide != null && second == null) || !ready(lane, snapshot, side)
+                    || (otherSide != null && !ready(lane, snapshot, otherSide))) {
+                unlock(second, first, lane.lock);
+                return BLOCKS; // a connection to open first: that may take a while
+            }
+        } else {
+            lane.lock.lock();
+        }
+        Reply reply = null;
         try {
+            reply = append(false);
+            MirrorCheck check = mirrorSide == null ? null : new MirrorCheck(mirrorSide, decision.eitherSuffices(), db,
+                    keyArgument < 0 ? null : command.arg(keyArgument), lanes.mirrors, metrics, reply);
             UpstreamLink link = lane.link(side);
             Waiter waiter = check != null ? check.authoritativeWaiter()
-                    : canary ? new CanaryRead(snapshot, lane, decision.write(), command, reply) : reply;
+                    : canary ? new CanaryRead(snapshot, lane, decision.write(), command.copy(), reply) : reply;
             try {
-                link.send(endpoint(snapshot, side), command, waiter);
+                link.send(endpoint(snapshot, side), command.buffer(), command.start(), command.length(), waiter,
+                        lane.index);
             } catch (UpstreamLink.Unavailable e) {
                 if (!canary) {
                     throw e;
                 }
                 side = decision.write(); // the side being migrated to is down: the read is the authoritative side's
                 link = lane.link(side);
-                link.send(endpoint(snapshot, side), command, reply);
+                link.send(endpoint(snapshot, side), command.buffer(), command.start(), command.length(), reply,
+                        lane.index);
             }
             if (check != null) {
-                mirror(snapshot, lane, decision.mirror().get(), command, check);
+                mirror(snapshot, lane, mirrorSide, command, check);
             }
-            if (lastOfBatch && dirty.isEmpty()) {
+            if (inLoop) {
+                loop.markDirty(link);
+                if (mirrorSide != null) {
+                    loop.markDirty(lane.link(mirrorSide));
+                }
+            } else if (lastOfBatch && dirty.isEmpty()) {
                 link.flush();
-                if (write && decision.mirror().isPresent()) {
-                    lane.link(decision.mirror().get()).flush();
+                if (mirrorSide != null) {
+                    lane.link(mirrorSide).flush();
                 }
             } else {
                 markDirty(link);
-                if (write && decision.mirror().isPresent()) {
-                    markDirty(lane.link(decision.mirror().get()));
+                if (mirrorSide != null) {
+                    markDirty(lane.link(mirrorSide));
                 }
             }
-            return true;
+            return DONE;
         } catch (UpstreamLink.Unavailable e) {
             unreachable(reply, e);
-            return false;
+            return STOP;
         } finally {
-            lane.lock.unlock();
+            unlock(second, first, lane.lock);
         }
+    }
+
+    private static void unlock(ReentrantLock second, ReentrantLock first, ReentrantLock lane) {
+        if (second != null) {
+            second.unlock();
+        }
+        if (first != null) {
+            first.unlock();
+        }
+        lane.unlock();
     }
 
     /**
@@ -511,10 +1000,10 @@ final class ClientSession {
         private final RouteSnapshot snapshot;
         private final Lane lane;
         private final Side fallback;
-        private final ArrayValue command;
+        private final RespRequest command;
         private final Reply reply;
 
-        CanaryRead(RouteSnapshot snapshot, Lane lane, Side fallback, ArrayValue command, Reply reply) {
+        CanaryRead(RouteSnapshot snapshot, Lane lane, Side fallback, RespRequest command, Reply reply) {
             this.snapshot = snapshot;
             this.lane = lane;
             this.fallback = fallback;
@@ -532,7 +1021,8 @@ final class ClientSession {
             lane.lock.lock();
             try {
                 UpstreamLink link = lane.link(fallback);
-                link.send(endpoint(snapshot, fallback), command, reply);
+                link.send(endpoint(snapshot, fallback), command.buffer(), command.start(), command.length(), reply,
+                        lane.index);
                 link.flush();
             } catch (UpstreamLink.Unavailable e) {
                 reply.fail(error);
@@ -552,11 +1042,23 @@ final class ClientSession {
     }
 
     /** Queues the mirror in the other side's FIFO of the same lane, now, while the lane is held. */
-    private void mirror(RouteSnapshot snapshot, Lane lane, Side mirrorSide, ArrayValue command, MirrorCheck check) {
+    private void mirror(RouteSnapshot snapshot, Lane lane, Side mirrorSide, RespRequest command, MirrorCheck check) {
         try {
-            lane.link(mirrorSide).send(endpoint(snapshot, mirrorSide), mirrorForm(command), check.mirrorWaiter());
+            sendMirrorForm(lane.link(mirrorSide), endpoint(snapshot, mirrorSide), command, check.mirrorWaiter(),
+                    lane.index);
         } catch (UpstreamLink.Unavailable e) {
             check.mirrorWaiter().fail(RespWriter.encodeError("ERR " + e.getMessage()));
+        }
+    }
+
+    /** The mirror carries the client's bytes, except an EVALSHA Eden knows the script of: EVAL with the body. */
+    private void sendMirrorForm(UpstreamLink link, Endpoint endpoint, RespRequest command, Waiter waiter, int lane)
+            throws UpstreamLink.Unavailable {
+        byte[] rewritten = lanes.scripts.mirrorForm(command);
+        if (rewritten != null) {
+            link.send(endpoint, rewritten, 0, rewritten.length, waiter, lane);
+        } else {
+            link.send(endpoint, command.buffer(), command.start(), command.length(), waiter, lane);
         }
     }
 
@@ -566,9 +1068,9 @@ final class ClientSession {
      * its mirror), waits for its reply, then releases them.
      */
     private boolean sendWithBarrier(RouteSnapshot snapshot, RouteDecision decision, boolean[] held, int laneIndex,
-                                    ArrayValue command, boolean write, byte[] key) {
+                                    RespRequest command, boolean write, byte[] key) {
         flushDirty();
-        Reply reply = append();
+        Reply reply = append(false);
         lockAll(held);
         try {
             lanes.drain(held);
@@ -576,7 +1078,8 @@ final class ClientSession {
             Side side = write ? decision.write() : decision.read();
             UpstreamLink link = lane.link(side);
             MirrorCheck check = write ? mirrorCheck(decision, key, reply) : null;
-            link.send(endpoint(snapshot, side), command, check != null ? check.authoritativeWaiter() : reply);
+            link.send(endpoint(snapshot, side), command.buffer(), command.start(), command.length(),
+                    check != null ? check.authoritativeWaiter() : reply, lane.index);
             link.flush();
             if (check != null) {
                 mirror(snapshot, lane, decision.mirror().get(), command, check);
@@ -608,16 +1111,6 @@ final class ClientSession {
         }
     }
 
-
-    /** What the other side gets for a mirrored command: an EVALSHA as EVAL with its body, when Eden knows it. */
-    private ArrayValue mirrorForm(ArrayValue command) {
-        byte[] name = bytes(command.elements(), 0);
-        if (name.length < 7 || (name[0] != 'e' && name[0] != 'E')) {
-            return command;
-        }
-        return lanes.scripts.mirrorForm(CommandTable.lowerName(name), command);
-    }
-
     private static boolean mirroring(RouteSnapshot snapshot) {
         return snapshot.state().isPresent() && snapshot.decide(0).mirror().isPresent();
     }
@@ -628,7 +1121,7 @@ final class ClientSession {
         long pause = BlockingPoll.FIRST_PAUSE_MILLIS;
         while (!closed.get()) {
             for (int i = 0; i < poll.attempts().size(); i++) {
-                Reply attempt = callDetached(poll.attempts().get(i));
+                Reply attempt = callDetached(RespRequest.of(poll.attempts().get(i)));
                 if (attempt.bytes == null) {
                     return false; // the client went away
                 }
@@ -658,7 +1151,7 @@ final class ClientSession {
     }
 
     /** Runs a command of Eden's making as if the client had sent it (same routing, same mirror) and waits for its reply. */
-    private Reply callDetached(ArrayValue command) {
+    private Reply callDetached(RespRequest command) {
         Reply reply = new Reply(this, false);
         reply.detached = true;
         detached = reply;
@@ -674,8 +1167,7 @@ final class ClientSession {
 
     // ---------------------------------------------------------------- pinned connection state
 
-    private boolean sendPinned(RouteSnapshot snapshot, ArrayValue command, String cmd, List<RespValue> args,
-                               CommandSpec spec) {
+    private boolean sendPinned(RouteSnapshot snapshot, RespRequest command, String cmd, CommandSpec spec) {
         boolean fromLanes = pinned == null || (!pinnedForGood && !inMulti && !watching && pinned.inflight() == 0);
         if (fromLanes) {
             awaitOwnReplies(); // what this client sent on the lanes runs before what it sends here
@@ -686,17 +1178,17 @@ final class ClientSession {
         };
         boolean[] held = null;
         if (inMulti && spec != null && !"exec".equals(cmd) && !"discard".equals(cmd)) {
-            markLanes(spec, args, txLanes); // queued: ordered against the lanes when EXEC runs them
-            rememberTransactionKeys(spec, args);
+            markLanes(spec, command, txLanes); // queued: ordered against the lanes when EXEC runs them
+            rememberTransactionKeys(spec, command);
         } else if ("exec".equals(cmd)) {
             held = txLanes.clone();
         } else if (spec != null) {
             boolean[] lanesOfKeys = new boolean[lanes.count];
-            if (markLanes(spec, args, lanesOfKeys)) {
+            if (markLanes(spec, command, lanesOfKeys)) {
                 held = lanesOfKeys;
             }
         }
-        byte[] key = spec == null ? null : firstKey(spec, args);
+        byte[] key = spec == null ? null : firstKey(spec, command);
         RouteDecision decision = decide(snapshot, key == null ? 0 : HashSlot.of(key));
         boolean streaming = streamingNow || (pinned != null && pinned.streaming);
         boolean readOnly = spec != null && spec.has(CommandSpec.READONLY) && !inMulti;
@@ -705,7 +1197,7 @@ final class ClientSession {
         if (streaming) {
             link.streaming = true; // from here on every frame of this connection goes to the client in order
         } else {
-            reply = append();
+            reply = append(cmd.equals("select") || cmd.equals("hello"));
         }
         // While a migration mirrors writes, a pinned client's writes (and its whole transaction) run
         // on a second pinned connection to the other side too; a key-bearing one holds its lanes
@@ -729,7 +1221,8 @@ final class ClientSession {
                 if (!endpoint.equals(link.connectedEndpoint())) {
                     replayClientState(link, endpoint);
                 }
-                link.send(endpoint, command, check != null ? check.authoritativeWaiter() : reply);
+                link.send(endpoint, command.buffer(), command.start(), command.length(),
+                        check != null ? check.authoritativeWaiter() : reply);
                 link.flush();
             } finally {
                 link.lock.unlock();
@@ -742,7 +1235,7 @@ final class ClientSession {
             }
         } catch (UpstreamLink.Unavailable e) {
             if (reply == null) {
-                reply = append();
+                reply = append(false);
             }
             unreachable(reply, e);
             return false;
@@ -772,11 +1265,11 @@ final class ClientSession {
             case "subscribe", "psubscribe", "ssubscribe", "monitor", "client" -> pinnedForGood = true;
             case "hello" -> {
                 pinnedForGood = true;
-                rememberProtocol(args, reply);
+                rememberProtocol(command, reply);
             }
             case "select" -> {
                 pinnedForGood = true;
-                rememberDatabase(args, reply);
+                rememberDatabase(command, reply);
             }
             default -> {
             }
@@ -785,7 +1278,7 @@ final class ClientSession {
     }
 
     /** The mirror of a pinned write, on this client's pinned connection to the other side. */
-    private void mirrorPinned(RouteSnapshot snapshot, Side side, ArrayValue command, MirrorCheck check) {
+    private void mirrorPinned(RouteSnapshot snapshot, Side side, RespRequest command, MirrorCheck check) {
         UpstreamLink link = pinnedMirror;
         if (link == null) {
             link = lanes.pinned(name + " mirror", identity, UpstreamLink.DROP);
@@ -797,7 +1290,7 @@ final class ClientSession {
             if (!endpoint.equals(link.connectedEndpoint())) {
                 replayClientState(link, endpoint);
             }
-            link.send(endpoint, mirrorForm(command), check.mirrorWaiter());
+            sendMirrorForm(link, endpoint, command, check.mirrorWaiter(), 0);
             link.flush();
         } catch (UpstreamLink.Unavailable e) {
             check.mirrorWaiter().fail(RespWriter.encodeError("ERR " + e.getMessage()));
@@ -819,10 +1312,10 @@ final class ClientSession {
         return endpoint(snapshot, side);
     }
 
-    private void rememberTransactionKeys(CommandSpec spec, List<RespValue> args) {
-        int keys = keyPositions(spec, args);
+    private void rememberTransactionKeys(CommandSpec spec, RespRequest command) {
+        int keys = keyPositions(spec, command);
         for (int k = 0; k < keys && txKeys.size() < MAX_TRANSACTION_KEYS; k++) {
-            txKeys.add(bytes(args, keyIndexes[k]));
+            txKeys.add(command.arg(keyIndexes[k]));
         }
     }
 
@@ -840,39 +1333,39 @@ final class ClientSession {
     }
 
     /** The first key of a command, null when it has none (or they cannot be placed). */
-    private byte[] firstKey(CommandSpec spec, List<RespValue> args) {
-        return keyPositions(spec, args) > 0 ? bytes(args, keyIndexes[0]) : null;
+    private byte[] firstKey(CommandSpec spec, RespRequest command) {
+        return keyPositions(spec, command) > 0 ? command.arg(keyIndexes[0]) : null;
     }
 
-    private void rememberDatabase(List<RespValue> args, Reply reply) {
-        if (inMulti || reply == null || args.size() != 2) {
+    private void rememberDatabase(RespRequest command, Reply reply) {
+        if (inMulti || reply == null || command.argCount() != 2) {
             return;
         }
         awaitReply(reply);
         if (reply.bytes.length > 0 && reply.bytes[0] == '+') {
-            db = Integer.parseInt(((BulkString) args.get(1)).text().strip());
+            db = Integer.parseInt(command.argText(1).strip());
         }
     }
 
-    private void rememberProtocol(List<RespValue> args, Reply reply) {
-        if (reply == null || args.size() < 2) {
+    private void rememberProtocol(RespRequest command, Reply reply) {
+        if (reply == null || command.argCount() < 2) {
             return;
         }
         awaitReply(reply);
         if (reply.bytes.length > 0 && reply.bytes[0] != '-' && reply.bytes[0] != '!') {
-            resp3 = "3".equals(((BulkString) args.get(1)).text());
+            resp3 = "3".equals(command.argText(1));
         }
     }
 
     /** Marks the lanes of the command's keys; true if it has any (unknown keys mark every lane). */
-    private boolean markLanes(CommandSpec spec, List<RespValue> args, boolean[] into) {
-        int keys = keyPositions(spec, args);
+    private boolean markLanes(CommandSpec spec, RespRequest command, boolean[] into) {
+        int keys = keyPositions(spec, command);
         if (keys < 0) {
             Arrays.fill(into, true);
             return true;
         }
         for (int k = 0; k < keys; k++) {
-            into[laneOf(HashSlot.of(bytes(args, keyIndexes[k])))] = true;
+            into[laneOf(slotOf(command, keyIndexes[k]))] = true;
         }
         return keys > 0;
     }
@@ -945,18 +1438,18 @@ final class ClientSession {
      * AUTH is checked by the upstream on this client's own connection; once it says OK, the
      * client's commands go to the lanes of that identity.
      */
-    private boolean auth(ArrayValue command, List<RespValue> args) {
+    private boolean auth(RespRequest command) {
         if (inMulti) {
-            return sendPinned(route.current(), command, "auth", args, null);
+            return sendPinned(route.current(), command, "auth", null);
         }
         awaitOwnReplies();
         RouteSnapshot snapshot = route.current();
         // the source checks passwords as long as a migration runs: the target may have other ones
         UpstreamLink link = pinnedLink(snapshot, Side.SOURCE);
-        Reply reply = append();
+        Reply reply = append(true);
         link.lock.lock();
         try {
-            link.send(endpoint(snapshot, Side.SOURCE), command, reply);
+            link.send(endpoint(snapshot, Side.SOURCE), command.buffer(), command.start(), command.length(), reply);
             link.flush();
         } catch (UpstreamLink.Unavailable e) {
             unreachable(reply, e);
@@ -966,9 +1459,10 @@ final class ClientSession {
         }
         awaitReply(reply);
         byte[] answer = reply.bytes;
-        if (answer.length > 0 && answer[0] == '+' && (args.size() == 2 || args.size() == 3)) {
-            byte[] user = args.size() == 3 ? bytes(args, 1) : null;
-            setIdentity(new Identity(user, bytes(args, args.size() - 1)));
+        int argc = command.argCount();
+        if (answer.length > 0 && answer[0] == '+' && (argc == 2 || argc == 3)) {
+            byte[] user = argc == 3 ? command.arg(1) : null;
+            setIdentity(new Identity(user, command.arg(argc - 1)));
             link.identity = identity;
         }
         return true;
@@ -981,13 +1475,15 @@ final class ClientSession {
 
     // ---------------------------------------------------------------- the reply queue
 
-    private Reply append() {
+    /** @param kept whether this session reads the reply itself (it must then be kept, not written straight through) */
+    private Reply append(boolean kept) {
         Reply reply = detached;
         if (reply != null) {
             detached = null;
             return reply;
         }
         reply = new Reply(this, true);
+        reply.kept = kept;
         outstanding.incrementAndGet();
         link(reply);
         return reply;
@@ -1023,20 +1519,32 @@ final class ClientSession {
         if (reply.counted) {
             outstanding.decrementAndGet();
         }
-        if (queuedBytes.addAndGet(length) > settings.clientOutputLimit() && !closed.get()) {
-            if (slow.compareAndSet(false, true)) {
-                metrics.slowClientErrors.increment();
+        queued(length);
+        if (channel != null) {
+            ClientLoop current = ClientLoop.current();
+            if (current != null) {
+                current.markReady(this); // more of its replies may complete in this round: one write for all
+            } else {
+                drain();
             }
-            LOG.info("Redis interlay '{}': client {} disconnected: more than {} bytes of replies unread", interlayId,
-                    socket.getRemoteSocketAddress(), settings.clientOutputLimit());
-            close();
-        }
-        if (writerSleeping.get() && writerSleeping.compareAndSet(true, false)) {
+        } else if (writerSleeping.get() && writerSleeping.compareAndSet(true, false)) {
             LockSupport.unpark(writer);
         }
         Thread reader = waitingReader;
         if (reader != null) {
             LockSupport.unpark(reader);
+        }
+    }
+
+    /** Counts reply bytes waiting for the client; a client that lets too many pile up is dropped. */
+    private void queued(long length) {
+        if (queuedBytes.addAndGet(length) > settings.clientOutputLimit() && !closed.get()) {
+            if (slow.compareAndSet(false, true)) {
+                metrics.slowClientErrors.increment();
+            }
+            LOG.info("Redis interlay '{}': client {} disconnected: more than {} bytes of replies unread", interlayId,
+                    remote(), settings.clientOutputLimit());
+            close();
         }
     }
 
@@ -1065,6 +1573,227 @@ final class ClientSession {
         }
     }
 
+    // ---------------------------------------------------------------- passing replies on, on a loop
+
+    /**
+     * The lane reader's shortcut: the reply is next in the client's order and nobody is writing to
+     * the client, so it goes from the reader's buffer to the socket at once, without a copy and
+     * without waking anyone. False when it has to be queued instead.
+     */
+    private boolean passOnAtOnce(Reply reply, byte[] buf, int off, int len) {
+        if (writeBlocked || !draining.compareAndSet(false, true)) {
+            return false;
+        }
+        long left = 0;
+        IOException failure = null;
+        try {
+            if (written.next != reply || pendingOut != null || writeBlocked || closed.get()) {
+                return false;
+            }
+            ByteBuffer out = ByteBuffer.wrap(buf, off, len);
+            try {
+                channel.write(out);
+            } catch (IOException e) {
+                failure = e;
+            }
+            if (failure == null && out.hasRemaining()) {
+                left = out.remaining();
+                pendingOut = ByteBuffer.wrap(Arrays.copyOfRange(buf, out.position(), off + len));
+                closeAfterPending = false;
+                awaitWritable();
+            }
+            reply.bytes = NOTHING;
+            written = reply;
+        } finally {
+            draining.set(false);
+        }
+        if (reply.counted) {
+            outstanding.decrementAndGet();
+        }
+        if (failure != null) {
+            LOG.debug("Redis interlay '{}': client {} stopped taking replies: {}", interlayId, remote(),
+                    failure.toString());
+            close();
+        } else if (left > 0) {
+            queued(left);
+        } else if (readyToDrain()) {
+            drain(); // replies that were waiting behind this one
+        }
+        Thread reader = waitingReader;
+        if (reader != null) {
+            LockSupport.unpark(reader);
+        }
+        return true;
+    }
+
+    private boolean readyToDrain() {
+        if (writeBlocked || closed.get()) {
+            return false;
+        }
+        Reply next = written.next;
+        return next != null && next.bytes != null;
+    }
+
+    /**
+     * Whether a loop will {@link #drainNow} this session at the end of its round. Cleared before
+     * that drain, so a reply completed after it either sees the mark gone and marks again, or
+     * was completed before the drain looked.
+     */
+    final AtomicBoolean markedReady = new AtomicBoolean();
+
+    /** The loop's end of round. */
+    void drainNow() {
+        drain();
+    }
+
+    /** Passes on what is ready, in order; any thread, one at a time, never waiting for the socket. */
+    private void drain() {
+        do {
+            if (!draining.compareAndSet(false, true)) {
+                return; // the one draining sees what was completed before it lets go (it checks again)
+            }
+            try {
+                drainReady();
+            } catch (IOException e) {
+                LOG.debug("Redis interlay '{}': client {} stopped taking replies: {}", interlayId, remote(),
+                        e.toString());
+                close();
+            } finally {
+                draining.set(false);
+            }
+        } while (readyToDrain() || (pendingOut != null && !writeBlocked && !closed.get()));
+    }
+
+    private void drainReady() throws IOException {
+        if (closed.get() || writeBlocked) {
+            return;
+        }
+        if (pendingOut != null) {
+            int n = channel.write(pendingOut);
+            queuedBytes.addAndGet(-n);
+            if (pendingOut.hasRemaining()) {
+                awaitWritable();
+                return;
+            }
+            pendingOut = null;
+            if (closeAfterPending) {
+                lingerThenClose();
+                return;
+            }
+        }
+        Reply head = written;
+        while (true) {
+            Reply first = head.next;
+            if (first == null || first.bytes == null) {
+                break;
+            }
+            Reply last = first;
+            int total = first.bytes.length;
+            while (!last.closeAfter) {
+                Reply following = last.next;
+                if (following == null || following.bytes == null || total + following.bytes.length > GATHER) {
+                    break;
+                }
+                last = following;
+                total += following.bytes.length;
+            }
+            ByteBuffer out;
+            byte[] gathered = null;
+            if (last == first) {
+                out = ByteBuffer.wrap(first.bytes);
+            } else {
+                gathered = takeGatherBuffer();
+                int at = 0;
+                for (Reply r = first; ; r = r.next) {
+                    System.arraycopy(r.bytes, 0, gathered, at, r.bytes.length);
+                    at += r.bytes.length;
+                    if (r == last) {
+                        break;
+                    }
+                }
+                out = ByteBuffer.wrap(gathered, 0, at);
+            }
+            head = last;
+            written = head;
+            int n;
+            try {
+                n = channel.write(out);
+            } finally {
+                if (gathered != null && !out.hasRemaining()) {
+                    giveGatherBuffer(gathered);
+                }
+            }
+            queuedBytes.addAndGet(-n);
+            if (out.hasRemaining()) {
+                pendingOut = gathered == null ? out
+                        : ByteBuffer.wrap(Arrays.copyOfRange(gathered, out.position(), out.limit()));
+                if (gathered != null) {
+                    giveGatherBuffer(gathered);
+                }
+                closeAfterPending = last.closeAfter;
+                awaitWritable();
+                return;
+            }
+            if (last.closeAfter) {
+                lingerThenClose();
+                return;
+            }
+        }
+    }
+
+    /** The socket is full: the loop says when it can take more. */
+    private void awaitWritable() {
+        writeBlocked = true;
+        SelectionKey k = key;
+        if (k != null && k.isValid()) {
+            k.interestOpsOr(SelectionKey.OP_WRITE);
+            loop.wakeup();
+        }
+    }
+
+    /** The last reply is out: FIN, then the loop reads and drops what still comes for a moment, then closes. */
+    private void lingerThenClose() {
+        try {
+            channel.shutdownOutput();
+        } catch (IOException e) {
+            close();
+            return;
+        }
+        loop.execute(() -> {
+            if (closed.get()) {
+                return;
+            }
+            lingering = true;
+            ending = true;
+            deadline = System.nanoTime() + LINGER_NANOS;
+            loop.addTimed(this);
+            SelectionKey k = key;
+            if (k != null && k.isValid()) {
+                k.interestOps(SelectionKey.OP_READ);
+            }
+        });
+    }
+
+    private static byte[] takeGatherBuffer() {
+        for (int i = 0; i < GATHER_BUFFERS.length(); i++) {
+            byte[] buffer = GATHER_BUFFERS.get(i);
+            if (buffer != null && GATHER_BUFFERS.compareAndSet(i, buffer, null)) {
+                return buffer;
+            }
+        }
+        return new byte[GATHER];
+    }
+
+    private static void giveGatherBuffer(byte[] buffer) {
+        for (int i = 0; i < GATHER_BUFFERS.length(); i++) {
+            if (GATHER_BUFFERS.get(i) == null && GATHER_BUFFERS.compareAndSet(i, null, buffer)) {
+                return;
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- passing replies on, for a TLS client
+
     /**
      * Passes completed replies on in order. A lone reply is written as it is (one system call);
      * several ready at once are gathered into a pooled buffer and written together, so an idle
@@ -1092,10 +1821,7 @@ final class ClientSession {
                     if (last == first) {
                         out.write(first.bytes);
                     } else {
-                        byte[] gathered = GATHER_BUFFERS.poll();
-                        if (gathered == null) {
-                            gathered = new byte[GATHER];
-                        }
+                        byte[] gathered = takeGatherBuffer();
                         int at = 0;
                         for (Reply r = first; ; r = r.next) {
                             System.arraycopy(r.bytes, 0, gathered, at, r.bytes.length);
@@ -1105,7 +1831,7 @@ final class ClientSession {
                             }
                         }
                         out.write(gathered, 0, at);
-                        GATHER_BUFFERS.offer(gathered);
+                        giveGatherBuffer(gathered);
                     }
                     queuedBytes.addAndGet(-total);
                     head = last;
@@ -1126,13 +1852,44 @@ final class ClientSession {
                 writerSleeping.set(false);
             }
         } catch (IOException e) {
-            LOG.debug("Redis interlay '{}': client {} stopped taking replies: {}", interlayId,
-                    socket.getRemoteSocketAddress(), e.toString());
+            LOG.debug("Redis interlay '{}': client {} stopped taking replies: {}", interlayId, remote(), e.toString());
             close();
         }
     }
 
     // ---------------------------------------------------------------- helpers
+
+    /** Closes the connection now; safe from any thread, more than once. */
+    void close() {
+        if (closed.compareAndSet(false, true)) {
+            if (channel != null) {
+                Sockets.closeQuietly(channel);
+                loop.wakeup(); // a registered channel is let go by its selector, on the loop's next round
+                budget.release(this);
+            } else {
+                Sockets.closeQuietly(socket);
+            }
+            if (ClientLoop.current() != null && (pinned != null || pinnedMirror != null)) {
+                // closing a link takes its lock, which the client's worker may hold while it connects
+                Thread.ofVirtual().start(this::closePinned);
+            } else {
+                closePinned();
+            }
+            LockSupport.unpark(writer);
+            onClosed.accept(this);
+        }
+    }
+
+    private SocketAddress remote() {
+        if (socket != null) {
+            return socket.getRemoteSocketAddress();
+        }
+        try {
+            return channel.getRemoteAddress();
+        } catch (IOException e) {
+            return null;
+        }
+    }
 
     private void markDirty(UpstreamLink link) {
         for (int i = 0, n = dirty.size(); i < n; i++) {
@@ -1163,49 +1920,6 @@ final class ClientSession {
 
     private static byte[] bytes(List<RespValue> args, int index) {
         return ((BulkString) args.get(index)).bytes();
-    }
-
-    private static boolean hasWord(List<RespValue> args, String word) {
-        for (int i = 1; i < args.size(); i++) {
-            if (((BulkString) args.get(i)).text().equalsIgnoreCase(word)) {
-                return true;
-            }
-        }
-        return false;
-    }
-
-    /**
-     * Answers every command with {@code message} (QUIT with +OK) without any upstream, so a
-     * client learns why nothing works instead of seeing a dropped connection.
-     */
-    private void refuse(String message) throws IOException {
-        RespParser requests = RespParser.forRequests(settings.clientLimits());
-        byte[] error = RespWriter.encodeError("ERR " + message);
-        InputStream in = socket.getInputStream();
-        byte[] chunk = new byte[CHUNK];
-        int read;
-        while ((read = in.read(chunk)) >= 0) {
-            requests.feed(chunk, 0, read);
-            try {
-                RespValue frame;
-                while ((frame = requests.next()) != null) {
-                    var command = RedisCommand.from(frame);
-                    if (command.isEmpty()) {
-                        continue;
-                    }
-                    boolean quit = command.get().is("QUIT");
-                    appendLocal(quit ? OK : error, quit);
-                    if (quit) {
-                        return;
-                    }
-                }
-            } catch (RespProtocolException e) {
-                metrics.protocolErrors.increment();
-                appendLocal(RespWriter.encodeError("ERR Protocol error: " + e.getMessage()), true);
-                return;
-            }
-        }
-        appendLocal(NOTHING, true);
     }
 
     /** Waits for the writer to pass on the last replies (bounded), used when the listener closes. */

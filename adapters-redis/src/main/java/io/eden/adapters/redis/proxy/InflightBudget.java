@@ -37,6 +37,23 @@ final class InflightBudget {
         }
     }
 
+    /**
+     * {@link #hold} for a thread that must not wait (an event loop): false, holding nothing new,
+     * when the holder would have to wait for the overdraft.
+     */
+    boolean tryHold(Object holder, long bytes) {
+        Long before = held.put(holder, bytes);
+        long now = total.addAndGet(bytes - (before == null ? 0 : before));
+        if (now > budget && !overdrawn.containsKey(holder)) {
+            if (!overdraft.tryAcquire()) {
+                release(holder);
+                return false;
+            }
+            overdrawn.put(holder, Boolean.TRUE);
+        }
+        return true;
+    }
+
     /** {@code holder} holds nothing any more. */
     void release(Object holder) {
         Long before = held.remove(holder);

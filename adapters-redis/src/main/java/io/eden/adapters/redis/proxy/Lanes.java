@@ -9,12 +9,17 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * The lanes of one interlay: per client identity, L lanes, each with one pipelined upstream
- * connection per side (the target's opens only once a route names a target). A key's slot
- * picks its lane; every command of a lane is written, in FIFO order, under the lane's lock.
- * Lane {@code i} has one lock for every identity, so holding it and draining lane {@code i}
- * of every identity orders a barrier (a multi-lane command, a copy batch) against all writes
- * of its slots, whoever sent them.
+ * The lanes of one interlay: per client identity, L lanes over C pipelined upstream connections
+ * per side (lane {@code i} on connection {@code i mod C}; the target's open only once a route
+ * names a target). A key's slot picks its lane; every command of a lane is written, in FIFO
+ * order, under the lane's lock, and its mirror in the other side's connection of the same lane
+ * before the lock is let go, so both sides hold each lane's commands in one order. Lanes that
+ * share a connection interleave on it, which changes no key's order (a key has one lane). Lane
+ * {@code i} has one lock for every identity, so holding it and draining lane {@code i} (its
+ * commands in flight, counted per lane on a shared connection) of every identity orders a
+ * barrier (a multi-lane command, a copy batch) against all writes of its slots, whoever sent
+ * them. One connection per side is the default: a round of commands for many lanes then leaves
+ * in one write, and Redis reads and answers it in one go.
  */
 final class Lanes {
     final int count;
@@ -67,17 +72,22 @@ final class Lanes {
     }
 
     private Lane[] open(Identity identity) {
+        int connections = settings.connectionsPerSide();
+        UpstreamLink[] sources = new UpstreamLink[connections];
+        UpstreamLink[] targets = new UpstreamLink[connections];
+        for (int c = 0; c < connections; c++) {
+            String name = "interlay '" + interlayId + "' connection " + c;
+            // a connection's own lock orders the writes of the lanes that share it; a lane's lock is taken first
+            sources[c] = new UpstreamLink(name + " source", identity, new ReentrantLock(), settings, metrics,
+                    sourceConnections, UpstreamLink.DROP, handshake, count);
+            targets[c] = new UpstreamLink(name + " target", identity, new ReentrantLock(), settings, metrics,
+                    targetConnections, UpstreamLink.DROP, handshake, count);
+        }
         Lane[] lanes = new Lane[count];
         for (int i = 0; i < count; i++) {
-            ReentrantLock lock = locks[i];
-            String name = "interlay '" + interlayId + "' lane " + i;
-            lanes[i] = new Lane(i, lock,
-                    new UpstreamLink(name + " source", identity, lock, settings, metrics, sourceConnections,
-                            UpstreamLink.DROP, handshake),
-                    new UpstreamLink(name + " target", identity, lock, settings, metrics, targetConnections,
-                            UpstreamLink.DROP, handshake));
+            lanes[i] = new Lane(i, locks[i], sources[i % connections], targets[i % connections]);
         }
-        return lanes; // the lane's lock is the lock of both its links: one FIFO order for both sides
+        return lanes;
     }
 
     int laneOf(int slot) {
@@ -140,8 +150,8 @@ final class Lanes {
         for (Lane[] lanes : all) {
             for (int i = 0; i < held.length; i++) {
                 if (held[i]) {
-                    lanes[i].source.awaitIdle();
-                    lanes[i].target.awaitIdle();
+                    lanes[i].source.awaitIdle(i);
+                    lanes[i].target.awaitIdle(i);
                 }
             }
         }

@@ -9,6 +9,9 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -19,8 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Accepts the clients of one interlay, each served by a {@link ClientConnection} on virtual
- * threads (blocking I/O stays simple and costs no platform thread per client).
+ * Accepts the clients of one interlay. A plain-text client joins a {@link ClientLoop} (its
+ * commands go on their way from the loop, its replies straight from the lane readers); a TLS
+ * client is served by virtual threads of its own, since {@code SSLSocket} blocks.
  */
 public final class RedisInterlayListener implements InterlayListener {
     private static final Logger LOG = LoggerFactory.getLogger(RedisInterlayListener.class);
@@ -33,7 +37,10 @@ public final class RedisInterlayListener implements InterlayListener {
     private final ProxySettings settings;
     private final ProxyMetrics metrics;
     private final Counter commands;
+    /** The TLS interlay's socket: its clients need blocking streams. Null on a plain-text interlay. */
     private final ServerSocket server;
+    /** The plain-text interlay's socket: its clients are non-blocking channels. Null on a TLS interlay. */
+    private final ServerSocketChannel serverChannel;
     private final Consumer<RedisInterlayListener> onClosed;
     private final Set<ClientSession> clients = ConcurrentHashMap.newKeySet();
     /** Accepted TLS sockets still in their handshake: they count against max-clients and close with the listener. */
@@ -47,12 +54,14 @@ public final class RedisInterlayListener implements InterlayListener {
     private volatile Thread acceptor;
 
     private RedisInterlayListener(Interlay interlay, RouteView route, ProxySettings settings, ProxyMetrics metrics,
-                                  ServerSocket server, LaneGate gate, Consumer<RedisInterlayListener> onClosed) {
+                                  ServerSocket server, ServerSocketChannel serverChannel, LaneGate gate,
+                                  Consumer<RedisInterlayListener> onClosed) {
         this.interlay = interlay;
         this.route = route;
         this.settings = settings;
         this.metrics = metrics;
         this.server = server;
+        this.serverChannel = serverChannel;
         this.onClosed = onClosed;
         this.tls = interlay.tls() ? settings.clientTls().orElseThrow() : null;
         this.commands = metrics.forInterlay(interlay.id(), clients::size);
@@ -76,17 +85,27 @@ public final class RedisInterlayListener implements InterlayListener {
             throw new IllegalArgumentException("interlay '" + interlay.id() + "' asks for TLS but no certificate is"
                     + " configured (redis.tls-cert-file, redis.tls-key-file)");
         }
-        ServerSocket server = new ServerSocket();
+        InetSocketAddress address = new InetSocketAddress(interlay.listen().host(), interlay.listen().port());
+        ServerSocket server = null;
+        ServerSocketChannel serverChannel = null;
         try {
-            server.setReuseAddress(true); // a restarted Eden must get its port back despite TIME_WAIT
-            server.bind(new InetSocketAddress(interlay.listen().host(), interlay.listen().port()), BACKLOG);
+            if (interlay.tls()) {
+                server = new ServerSocket();
+                server.setReuseAddress(true); // a restarted Eden must get its port back despite TIME_WAIT
+                server.bind(address, BACKLOG);
+            } else {
+                serverChannel = ServerSocketChannel.open();
+                serverChannel.setOption(StandardSocketOptions.SO_REUSEADDR, true);
+                serverChannel.bind(address, BACKLOG);
+            }
         } catch (IOException e) {
-            server.close();
+            Sockets.closeQuietly(server);
+            Sockets.closeQuietly(serverChannel);
             throw new IOException("cannot listen on " + interlay.listen() + " for interlay '" + interlay.id()
                     + "': " + e.getMessage(), e);
         }
-        RedisInterlayListener listener = new RedisInterlayListener(interlay, route, settings, metrics, server, gate,
-                onClosed);
+        RedisInterlayListener listener = new RedisInterlayListener(interlay, route, settings, metrics, server,
+                serverChannel, gate, onClosed);
         listener.acceptor = Thread.ofVirtual().name("eden-redis-accept-" + interlay.id()).start(listener::acceptClients);
         InetSocketAddress bound = listener.boundAddress();
         LOG.info("Redis interlay '{}' listening on {}:{}{}", interlay.id(), bound.getHostString(), bound.getPort(),
@@ -96,7 +115,14 @@ public final class RedisInterlayListener implements InterlayListener {
 
     @Override
     public InetSocketAddress boundAddress() {
-        return (InetSocketAddress) server.getLocalSocketAddress();
+        if (server != null) {
+            return (InetSocketAddress) server.getLocalSocketAddress();
+        }
+        try {
+            return (InetSocketAddress) serverChannel.getLocalAddress();
+        } catch (IOException e) {
+            return null; // closed
+        }
     }
 
     @Override
@@ -111,6 +137,7 @@ public final class RedisInterlayListener implements InterlayListener {
         }
         closed = true;
         Sockets.closeQuietly(server);
+        Sockets.closeQuietly(serverChannel);
         awaitAcceptorEnd();
         for (Socket socket : List.copyOf(handshakes)) {
             Sockets.closeQuietly(socket);
@@ -125,9 +152,14 @@ public final class RedisInterlayListener implements InterlayListener {
 
     private void acceptClients() {
         while (!closed) {
-            Socket socket;
+            Socket socket = null;
+            SocketChannel channel = null;
             try {
-                socket = server.accept();
+                if (server != null) {
+                    socket = server.accept();
+                } else {
+                    channel = serverChannel.accept();
+                }
             } catch (IOException e) {
                 if (closed) {
                     return;
@@ -137,10 +169,45 @@ public final class RedisInterlayListener implements InterlayListener {
                 pause();
                 continue;
             }
-            serve(socket);
+            if (channel != null) {
+                serve(channel);
+            } else {
+                serve(socket);
+            }
         }
     }
 
+    private void serve(SocketChannel channel) {
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true);
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+        } catch (IOException e) {
+            Sockets.closeQuietly(channel);
+            return;
+        }
+        if (clients.size() >= settings.maxClients()) {
+            metrics.maxClientsErrors.increment();
+            Thread.ofVirtual().start(() -> turnAway(channel.socket()));
+            return;
+        }
+        long number = clientNumbers.incrementAndGet();
+        try {
+            channel.configureBlocking(false);
+        } catch (IOException e) {
+            Sockets.closeQuietly(channel);
+            return;
+        }
+        ClientSession client = new ClientSession(channel, ClientLoop.next(), interlay.id(), "client-" + number, route,
+                settings, metrics, commands, lanes, budget, (int) (number % lanes.count), clients::remove);
+        clients.add(client);
+        if (closed) {
+            client.close(); // close() may have copied the set before this client was added
+            return;
+        }
+        client.register();
+    }
+
+    /** A client of a TLS interlay: its handshake, then its session, on a virtual thread of its own. */
     private void serve(Socket socket) {
         try {
             socket.setTcpNoDelay(true);
@@ -155,13 +222,6 @@ public final class RedisInterlayListener implements InterlayListener {
             return;
         }
         long number = clientNumbers.incrementAndGet();
-        if (tls == null) {
-            ClientSession client = session(socket, number);
-            if (client != null) {
-                Thread.ofVirtual().name("eden-redis-" + interlay.id() + "-client-" + number).start(client::run);
-            }
-            return;
-        }
         handshakes.add(socket);
         if (closed) {
             handshakes.remove(socket);

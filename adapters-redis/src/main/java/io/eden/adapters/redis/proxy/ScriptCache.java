@@ -1,8 +1,10 @@
 package io.eden.adapters.redis.proxy;
 
+import io.eden.adapters.redis.resp.RespRequest;
 import io.eden.adapters.redis.resp.RespValue;
 import io.eden.adapters.redis.resp.RespValue.ArrayValue;
 import io.eden.adapters.redis.resp.RespValue.BulkString;
+import io.eden.adapters.redis.resp.RespWriter;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -21,33 +23,36 @@ final class ScriptCache {
     private final Map<String, byte[]> bodies = new ConcurrentHashMap<>();
 
     /** Remembers the body of an EVAL / EVAL_RO / SCRIPT LOAD. */
-    void learn(String command, List<RespValue> args) {
+    void learn(String command, RespRequest request) {
         int body = switch (command) {
             case "eval", "eval_ro" -> 1;
-            case "script" -> args.size() == 3 && ((BulkString) args.get(1)).text().equalsIgnoreCase("LOAD") ? 2 : -1;
+            case "script" -> request.argCount() == 3 && request.argIs(1, "LOAD") ? 2 : -1;
             default -> -1;
         };
-        if (body < 0 || args.size() <= body || bodies.size() >= LIMIT) {
+        if (body < 0 || request.argCount() <= body || bodies.size() >= LIMIT) {
             return;
         }
-        byte[] script = ((BulkString) args.get(body)).bytes();
+        byte[] script = request.arg(body);
         bodies.putIfAbsent(sha1(script), script);
     }
 
-    /** The form of {@code command} to mirror: EVAL with the body for an EVALSHA whose script is known, else as it is. */
-    ArrayValue mirrorForm(String command, ArrayValue original) {
-        boolean sha = command.equals("evalsha") || command.equals("evalsha_ro");
-        if (!sha || original.elements().size() < 2) {
-            return original;
+    /**
+     * What to mirror instead of {@code request}'s own bytes: EVAL with the body for an EVALSHA
+     * whose script is known; null when the mirror carries the request's bytes unchanged.
+     */
+    byte[] mirrorForm(RespRequest request) {
+        boolean evalsha = request.argIs(0, "evalsha");
+        if (!(evalsha || request.argIs(0, "evalsha_ro")) || request.argCount() < 2) {
+            return null;
         }
-        byte[] script = bodies.get(((BulkString) original.elements().get(1)).text().toLowerCase(java.util.Locale.ROOT));
+        byte[] script = bodies.get(request.argText(1).toLowerCase(java.util.Locale.ROOT));
         if (script == null) {
-            return original;
+            return null;
         }
-        List<RespValue> words = new ArrayList<>(original.elements());
-        words.set(0, BulkString.of(command.equals("evalsha") ? "EVAL" : "EVAL_RO"));
+        List<RespValue> words = new ArrayList<>(request.args());
+        words.set(0, BulkString.of(evalsha ? "EVAL" : "EVAL_RO"));
         words.set(1, new BulkString(script));
-        return new ArrayValue(words);
+        return RespWriter.encode(new ArrayValue(words));
     }
 
     private static String sha1(byte[] script) {

@@ -3,6 +3,8 @@ package io.eden.adapters.redis.proxy;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.SocketChannel;
 import java.net.UnknownHostException;
 import java.time.Duration;
 
@@ -31,6 +33,28 @@ final class UpstreamConnector {
             return address.tls() ? tls.handshake(socket, address, connectTimeout) : socket;
         } catch (IOException | RuntimeException e) {
             socket.close();
+            throw e;
+        }
+    }
+
+    /**
+     * A plain-text connection opened as a channel, in blocking mode (so the handshake can use its
+     * streams) until its client loop takes it over; {@link Socket#getChannel()} gives the channel.
+     */
+    static Socket connectChannel(UpstreamAddress address, Duration connectTimeout) throws IOException {
+        SocketChannel channel = SocketChannel.open();
+        try {
+            channel.setOption(StandardSocketOptions.TCP_NODELAY, true); // never wait to fill a segment
+            channel.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+            InetSocketAddress target = new InetSocketAddress(address.host(), address.port());
+            if (target.isUnresolved()) {
+                throw new UnknownHostException("unknown host " + address.host());
+            }
+            Socket socket = channel.socket();
+            socket.connect(target, (int) connectTimeout.toMillis());
+            return socket;
+        } catch (IOException | RuntimeException e) {
+            channel.close();
             throw e;
         }
     }

@@ -1,18 +1,21 @@
 package io.eden.adapters.redis.proxy;
 
 import io.eden.adapters.redis.resp.RespFrames;
-import io.eden.adapters.redis.resp.RespValue;
 import io.eden.adapters.redis.resp.RespWriter;
 import io.eden.domain.model.Endpoint;
-import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.ByteBuffer;
+import java.nio.channels.SelectionKey;
+import java.nio.channels.SocketChannel;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
+import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 import org.slf4j.Logger;
@@ -21,14 +24,18 @@ import org.slf4j.LoggerFactory;
 /**
  * One pipelined upstream connection: a lane's connection to one side, or a client's pinned one.
  * Senders write under {@link #lock} and queue a {@link Waiter} per command in the same FIFO
- * order; one reader thread splits the replies into frames and completes the waiters in turn.
- * When the connection breaks, the reader alone fails every waiter still queued (with an error
- * frame), so no reply can ever reach the wrong waiter; the next send reconnects with backoff.
+ * order; one reader splits the replies into frames and completes the waiters in turn. The reader
+ * of a lane's plain-text connection is a {@link ClientLoop} (the loop is awake anyway, and a
+ * reader thread per lane cost a wake-up, a failed read and a poller registration per batch of
+ * replies); a pinned or TLS connection has a virtual thread of its own. When the connection
+ * breaks, the reader alone fails every waiter still queued (with an error frame), so no reply
+ * can ever reach the wrong waiter; the next send reconnects with backoff.
  */
 final class UpstreamLink {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamLink.class);
-    private static final int READ_CHUNK = 64 * 1024;
-    private static final int MAX_KEPT_BUFFER = 1 << 20;
+    private static final int WRITE_BUFFER = 64 * 1024;
+    private static final boolean LOOPED_READS = !Boolean.getBoolean("eden.redis.threadReaders");
+    private static final long FULL_SOCKET_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
     private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(2);
 
@@ -65,11 +72,25 @@ final class UpstreamLink {
     private long nextAttemptAt;
     private long backoff = FIRST_BACKOFF_NANOS;
     private String lastFailure;
-    private volatile Thread idleWaiter;
+    /** Per lane, the thread waiting for the lane to have nothing in flight here (it holds the lane). */
+    private final AtomicReferenceArray<Thread> idleWaiters;
+    private final int lanes;
     private volatile boolean closed;
 
     UpstreamLink(String name, Identity identity, ReentrantLock lock, ProxySettings settings, ProxyMetrics metrics,
                  AtomicInteger openCounter, Unsolicited unsolicited, UpstreamHandshake handshake) {
+        this(name, identity, lock, settings, metrics, openCounter, unsolicited, handshake, 1);
+    }
+
+
+    /**
+     * @param lanes how many lanes' commands may travel here (lane numbers {@code 0..lanes-1}): the
+     *              link keeps count of each one's commands in flight, so a lane can be drained alone
+     */
+    UpstreamLink(String name, Identity identity, ReentrantLock lock, ProxySettings settings, ProxyMetrics metrics,
+                 AtomicInteger openCounter, Unsolicited unsolicited, UpstreamHandshake handshake, int lanes) {
+        this.lanes = lanes;
+        this.idleWaiters = new AtomicReferenceArray<>(lanes);
         this.name = name;
         this.identity = identity;
         this.lock = lock;
@@ -89,22 +110,43 @@ final class UpstreamLink {
 
     /**
      * Queues {@code waiter} (null in streaming mode: the replies flow to {@link Unsolicited}) and
-     * writes the command; the caller holds {@link #lock} and flushes. Connects first if needed.
+     * writes the command, the bytes {@code frame[off, off+len)} as the client sent them, under
+     * {@link #lock}; the caller flushes. Connects first if needed.
      */
-    void send(Endpoint endpoint, RespValue command, Waiter waiter) throws Unavailable {
-        Connection c = connected(endpoint);
-        queue(c, waiter);
+    void send(Endpoint endpoint, byte[] frame, int off, int len, Waiter waiter) throws Unavailable {
+        send(endpoint, frame, off, len, waiter, 0);
+    }
+
+    /** {@link #send} of a command of lane {@code lane}, whose lock the caller holds. */
+    void send(Endpoint endpoint, byte[] frame, int off, int len, Waiter waiter, int lane) throws Unavailable {
+        lock.lock();
         try {
-            RespWriter.write(command, c.out);
-        } catch (IOException e) {
-            c.breakOff("write failed: " + UpstreamConnector.reason(e));
+            Connection c = connected(endpoint);
+            queue(c, waiter, lane);
+            try {
+                c.out.write(frame, off, len);
+            } catch (IOException e) {
+                c.breakOff("write failed: " + UpstreamConnector.reason(e));
+            }
+        } finally {
+            lock.unlock();
         }
     }
 
-    /** Sends the words of a command Eden itself issues on this connection. */
+    /**
+     * Whether a command for {@code endpoint} can be written at once: the connection is open to it
+     * (no connect, no handshake). An event loop sends only then, and leaves the rest to a thread
+     * that may wait.
+     */
+    boolean readyFor(Endpoint endpoint) {
+        Connection c = connection;
+        return c != null && !c.broken && c.endpoint.equals(endpoint);
+    }
+
+    /** Sends the words of a command Eden itself issues on this connection; the caller holds {@link #lock}. */
     void sendWords(Endpoint endpoint, List<byte[]> words, Waiter waiter) throws Unavailable {
         Connection c = connected(endpoint);
-        queue(c, waiter);
+        queue(c, waiter, 0);
         try {
             c.out.write(RespWriter.encodeCommandBytes(words));
         } catch (IOException e) {
@@ -112,11 +154,13 @@ final class UpstreamLink {
         }
     }
 
-    private static void queue(Connection c, Waiter waiter) {
+    private static void queue(Connection c, Waiter waiter, int lane) {
         if (waiter != null) {
             waiter.sentAt = System.nanoTime();
-            c.inflight.add(waiter);
+            waiter.lane = lane;
+            c.laneCounts.incrementAndGet(lane);
             c.count.incrementAndGet();
+            c.inflight.add(waiter);
         }
     }
 
@@ -133,15 +177,20 @@ final class UpstreamLink {
         return c == null || c.broken ? null : c.endpoint;
     }
 
-    /** Sends what was written; the caller holds {@link #lock}. */
+    /** Sends what was written, under {@link #lock}. */
     void flush() {
-        Connection c = connection;
-        if (c != null && !c.broken) {
-            try {
-                c.out.flush();
-            } catch (IOException e) {
-                c.breakOff("write failed: " + UpstreamConnector.reason(e));
+        lock.lock();
+        try {
+            Connection c = connection;
+            if (c != null && !c.broken) {
+                try {
+                    c.out.flush();
+                } catch (IOException e) {
+                    c.breakOff("write failed: " + UpstreamConnector.reason(e));
+                }
             }
+        } finally {
+            lock.unlock();
         }
     }
 
@@ -156,22 +205,26 @@ final class UpstreamLink {
         return c != null && !c.broken;
     }
 
-    /** Flushes, then waits until every command sent here has its reply; the caller holds {@link #lock}. */
-    void awaitIdle() {
+    /**
+     * Flushes, then waits until every command of lane {@code lane} sent here has its reply; the
+     * caller holds the lane (no new command of it can come meanwhile). Other lanes' commands on
+     * the same connection go on, and are not waited for.
+     */
+    void awaitIdle(int lane) {
         flush();
         Connection c = connection;
         if (c == null) {
             return;
         }
         Thread me = Thread.currentThread();
-        while (c.count.get() > 0 && !c.broken) {
-            idleWaiter = me;
-            if (c.count.get() == 0 || c.broken) {
+        while (c.laneCounts.get(lane) > 0 && !c.broken) {
+            idleWaiters.set(lane, me);
+            if (c.laneCounts.get(lane) == 0 || c.broken) {
                 break;
             }
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(5));
         }
-        idleWaiter = null;
+        idleWaiters.set(lane, null);
     }
 
     void close() {
@@ -205,9 +258,13 @@ final class UpstreamLink {
         if (lastFailure != null && now - nextAttemptAt < 0) {
             throw new Unavailable("Eden: upstream " + address + " unreachable: " + lastFailure);
         }
+        // a lane connection to a plain-text server is read by a client loop, not by a thread of its own:
+        // replies are then cut and passed on where the loop is awake anyway (no thread to wake per batch)
+        boolean looped = LOOPED_READS && unsolicited == DROP && !address.tls();
         Socket socket;
         try {
-            socket = UpstreamConnector.connect(address, settings.upstreamConnectTimeout(), java.time.Duration.ZERO,
+            socket = looped ? UpstreamConnector.connectChannel(address, settings.upstreamConnectTimeout())
+                    : UpstreamConnector.connect(address, settings.upstreamConnectTimeout(), java.time.Duration.ZERO,
                     settings.upstreamTls());
         } catch (IOException e) {
             metrics.upstreamErrors.increment();
@@ -230,32 +287,119 @@ final class UpstreamLink {
         lastFailure = null;
         backoff = FIRST_BACKOFF_NANOS;
         try {
-            c = new Connection(endpoint, socket);
+            c = new Connection(endpoint, socket, looped ? socket.getChannel() : null);
         } catch (IOException e) {
             Sockets.closeQuietly(socket);
             throw new Unavailable("Eden: upstream " + address + " unreachable: " + UpstreamConnector.reason(e));
         }
         connection = c;
         Connection started = c;
-        Thread.ofVirtual().name("eden-redis-upstream-" + name).start(started::readReplies);
+        if (looped) {
+            started.loop.execute(started::register);
+        } else {
+            Thread.ofVirtual().name("eden-redis-upstream-" + name).start(started::readReplies);
+        }
         return c;
     }
 
-    private final class Connection {
+    /**
+     * The connection's send buffer. Every use holds the link's lock already, so unlike
+     * BufferedOutputStream it takes no lock of its own on each of the many small writes.
+     */
+    private static final class Output extends OutputStream {
+        private final OutputStream socket;
+        /** Non-null for a connection its loop reads: the channel is non-blocking, writes go to it directly. */
+        private final SocketChannel channel;
+        private final byte[] buf = new byte[WRITE_BUFFER];
+        private final ByteBuffer wrapped = ByteBuffer.wrap(buf);
+        private int count;
+
+        Output(OutputStream socket, SocketChannel channel) {
+            this.socket = socket;
+            this.channel = channel;
+        }
+
+        @Override
+        public void write(int b) throws IOException {
+            if (count == buf.length) {
+                flush();
+            }
+            buf[count++] = (byte) b;
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            if (len > buf.length - count) {
+                flushBuffer();
+                if (len >= buf.length) {
+                    send(channel == null ? null : ByteBuffer.wrap(b, off, len), b, off, len);
+                    return;
+                }
+            }
+            System.arraycopy(b, off, buf, count, len);
+            count += len;
+        }
+
+        private void flushBuffer() throws IOException {
+            if (count > 0) {
+                int n = count;
+                count = 0; // a failed write breaks the connection off: nothing of it is sent again
+                send(channel == null ? null : wrapped.clear().limit(n), buf, 0, n);
+            }
+        }
+
+        private void send(ByteBuffer bytes, byte[] b, int off, int len) throws IOException {
+            if (channel == null) {
+                socket.write(b, off, len);
+                return;
+            }
+            while (bytes.hasRemaining()) {
+                if (channel.write(bytes) == 0) {
+                    // the server is not reading (a slow command): wait as a blocking write would
+                    LockSupport.parkNanos(FULL_SOCKET_PAUSE_NANOS);
+                }
+            }
+        }
+
+        @Override
+        public void flush() throws IOException {
+            flushBuffer();
+        }
+    }
+
+    private final class Connection implements ClientLoop.Handler {
         final Endpoint endpoint;
         final Socket socket;
         final OutputStream out;
         final InputStream in;
         final ConcurrentLinkedQueue<Waiter> inflight = new ConcurrentLinkedQueue<>();
         final AtomicInteger count = new AtomicInteger();
+        final AtomicIntegerArray laneCounts = new AtomicIntegerArray(lanes);
         volatile boolean broken;
         volatile String brokenReason;
+        /** Non-null when {@link #loop} reads this connection rather than a thread of its own. */
+        final SocketChannel channel;
+        final ClientLoop loop;
+        // the loop's reading state (a reader thread keeps its own in locals)
+        /** The loop's read buffer (a reader thread has its own). */
+        private ReplySplitter replies;
+        private final ReplySplitter.Sink sink = this::deliver;
+        private boolean finished;
 
-        Connection(Endpoint endpoint, Socket socket) throws IOException {
+        Connection(Endpoint endpoint, Socket socket, SocketChannel channel) throws IOException {
             this.endpoint = endpoint;
             this.socket = socket;
-            this.out = new BufferedOutputStream(socket.getOutputStream(), 64 * 1024);
-            this.in = socket.getInputStream();
+            this.channel = channel;
+            if (channel != null) {
+                channel.configureBlocking(false);
+                this.loop = ClientLoop.next();
+                this.out = new Output(null, channel);
+                this.in = null;
+            } else {
+                this.loop = null;
+                this.out = new Output(socket.getOutputStream(), null);
+                this.in = socket.getInputStream();
+            }
             openCounter.incrementAndGet();
         }
 
@@ -265,48 +409,73 @@ final class UpstreamLink {
                 brokenReason = reason;
                 broken = true;
                 Sockets.closeQuietly(socket);
+                if (loop != null) {
+                    loop.execute(() -> finish(reason)); // a closed channel is never ready again: the loop must end it
+                }
             }
         }
 
+        /** On the loop thread: starts reading. */
+        void register() {
+            if (broken) {
+                finish(brokenReason);
+                return;
+            }
+            replies = new ReplySplitter();
+            try {
+                channel.register(loop.selector, SelectionKey.OP_READ, this);
+            } catch (IOException e) {
+                finish(UpstreamConnector.reason(e));
+            }
+        }
+
+        /** On the loop thread: the replies that arrived, cut into frames and handed to their waiters. */
+        @Override
+        public void ready(int readyOps, ClientLoop loop) {
+            if (finished) {
+                return;
+            }
+            try {
+                int n = channel.read(replies.space());
+                if (n < 0) {
+                    finish("connection closed by the server");
+                    return;
+                }
+                replies.filled(n, sink);
+            } catch (IOException e) {
+                finish(UpstreamConnector.reason(e));
+            }
+        }
+
+        @Override
+        public void abandon() {
+            finish("Eden failed reading the connection");
+        }
+
+        /**
+         * On the loop thread, once: no more reading. The rest (failing what is queued, which may
+         * take the lane's lock or reconnect) is done on a thread that may wait.
+         */
+        private void finish(String reason) {
+            if (finished) {
+                return;
+            }
+            finished = true;
+            String why = broken && brokenReason != null ? brokenReason : reason;
+            Sockets.closeQuietly(channel);
+            Thread.ofVirtual().name("eden-redis-upstream-" + name + "-end").start(() -> ended(why));
+        }
+
         void readReplies() {
-            byte[] buf = new byte[READ_CHUNK];
-            int start = 0;
-            int end = 0;
+            ReplySplitter replies = new ReplySplitter();
             String reason = "connection closed by the server";
             try {
                 while (true) {
-                    if (end == buf.length) {
-                        if (start > 0) {
-                            System.arraycopy(buf, start, buf, 0, end - start);
-                            end -= start;
-                            start = 0;
-                        } else {
-                            buf = java.util.Arrays.copyOf(buf, buf.length * 2);
-                        }
-                    }
-                    int n = in.read(buf, end, buf.length - end);
+                    int n = in.read(replies.array(), replies.end(), replies.free());
                     if (n < 0) {
                         break;
                     }
-                    end += n;
-                    while (start < end) {
-                        int frameEnd = RespFrames.end(buf, start, end);
-                        if (frameEnd == RespFrames.INCOMPLETE) {
-                            break;
-                        }
-                        if (frameEnd == RespFrames.MALFORMED) {
-                            throw new IOException("the server sent a malformed reply");
-                        }
-                        deliver(buf, start, frameEnd - start);
-                        start = frameEnd;
-                    }
-                    if (start == end) {
-                        start = 0;
-                        end = 0;
-                        if (buf.length > MAX_KEPT_BUFFER) {
-                            buf = new byte[READ_CHUNK];
-                        }
-                    }
+                    replies.filled(n, sink);
                 }
             } catch (IOException e) {
                 reason = broken && brokenReason != null ? brokenReason : UpstreamConnector.reason(e);
@@ -326,8 +495,12 @@ final class UpstreamLink {
                 return;
             }
             count.decrementAndGet();
+            int lane = waiter.lane;
+            int left = laneCounts.decrementAndGet(lane);
             waiter.complete(buf, off, len);
-            wakeIdleWaiter();
+            if (left == 0) {
+                wakeIdleWaiter(lane);
+            }
         }
 
         private void ended(String reason) {
@@ -352,15 +525,18 @@ final class UpstreamLink {
             Waiter waiter;
             while ((waiter = inflight.poll()) != null) {
                 count.decrementAndGet();
+                laneCounts.decrementAndGet(waiter.lane);
                 waiter.fail(error);
             }
-            wakeIdleWaiter();
+            for (int lane = 0; lane < lanes; lane++) {
+                wakeIdleWaiter(lane);
+            }
             unsolicited.ended(reason);
         }
 
-        private void wakeIdleWaiter() {
-            Thread waiter = idleWaiter;
-            if (waiter != null && count.get() == 0) {
+        private void wakeIdleWaiter(int lane) {
+            Thread waiter = idleWaiters.get(lane);
+            if (waiter != null) {
                 LockSupport.unpark(waiter);
             }
         }

@@ -4,6 +4,8 @@ package io.eden.adapters.redis.proxy;
 abstract class Waiter {
     /** When the command went out ({@link System#nanoTime()}): how long the other side lags. */
     long sentAt;
+    /** The lane it was sent for, on a connection several lanes share (0 elsewhere); set when it is queued. */
+    int lane;
 
     /** The reply is {@code buf[off, off+len)}; copy what is kept, the buffer is reused. */
     abstract void complete(byte[] buf, int off, int len);
