@@ -11,6 +11,7 @@ import io.eden.adapters.redis.support.KeyspaceDiff;
 import io.eden.adapters.redis.support.Movements;
 import io.eden.adapters.redis.support.MovingRoute;
 import io.eden.adapters.redis.support.RealRedis;
+import io.eden.adapters.redis.support.RecordingMetrics;
 import io.eden.application.spi.DataMovement;
 import io.eden.application.spi.ValidationReport;
 import io.eden.domain.model.DataMode;
@@ -185,9 +186,9 @@ class RedisDataMovementTest {
                 target.direct().set("big:list", "stale"); // replaced whole
             }
             Movements movements = new Movements();
-            try (EdenUnderTest eden = migrating(from, to)) {
-                var adapter = new RedisProtocolAdapter(eden.metrics, ProxySettings.DEFAULTS,
-                        new MovementSettings(1000, 0, 2000, 3, 64 * 1024));
+            // no client here: an adapter with the movement's settings, not listening, is all it takes
+            try (var adapter = new RedisProtocolAdapter(new RecordingMetrics(), ProxySettings.DEFAULTS,
+                    new MovementSettings(1000, 0, 2000, 3, 64 * 1024))) {
                 DataMovement movement = adapter.startDataMovement(movements.request(from, to,
                         DataMode.Replace.REPLACE, new FailureHandling.RollbackAll()));
                 try {
@@ -196,7 +197,6 @@ class RedisDataMovementTest {
                     assertEquals(3_006, movement.progress().keysCopied());
                 } finally {
                     movement.close();
-                    adapter.close();
                 }
             }
             try (Jedis s = source.direct(); Jedis t = target.direct()) {
@@ -217,9 +217,7 @@ class RedisDataMovementTest {
             ProxySettings proxy = ProxySettings.DEFAULTS;
             MovementSettings slow = new MovementSettings(500, 10_000, 2000, 3);
             long before;
-            try (EdenUnderTest eden = EdenUnderTest.routed(proxy, interlay ->
-                    new MovingRoute(interlay, from, to, Phase.REPLICATING, Movements.DUAL_WRITE))) {
-                var adapter = new RedisProtocolAdapter(eden.metrics, proxy, slow);
+            try (var adapter = new RedisProtocolAdapter(new RecordingMetrics(), proxy, slow)) {
                 DataMovement first = adapter.startDataMovement(movements.request(from, to, DataMode.Replace.REPLACE,
                         new FailureHandling.RollbackAll()));
                 await(() -> first.progress().keysCopied() > 8_000, Duration.ofSeconds(30));
@@ -235,7 +233,6 @@ class RedisDataMovementTest {
                             "no second walk from zero: " + second.progress().keysScanned());
                 } finally {
                     second.close();
-                    adapter.close();
                 }
             }
             try (Jedis s = source.direct(); Jedis t = target.direct()) {
