@@ -4,8 +4,12 @@
 # Eden / PgBouncer ratios. Starts its own PostgreSQL 15, Eden and PgBouncer on free ports and
 # stops them at the end. Run as root (PostgreSQL and PgBouncer run as user postgres).
 #
-#   bench/postgres-proxy.sh [seconds-per-run]        (env: POOL_SIZE, SCALE, CLIENTS, MODES)
-# Runs with more than 100 clients last 3x longer: their logins (SCRAM) take seconds.
+#   bench/postgres-proxy.sh [seconds-per-run]
+#   env: ROUNDS (3), POOL_SIZE (20), SCALE (10), CLIENTS ("50 1000"), MODES ("simple prepared"),
+#        EVENT_LOOPS (Eden's postgres.event_loops; default: Eden's own)
+# Each round runs every case once on each path, the paths in a rotating order, so a neighbour's
+# load hits all three alike; the table shows the median of the rounds (per-round numbers go to
+# stderr). Runs with more than 100 clients last 3x longer: their logins (SCRAM) take seconds.
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -16,7 +20,15 @@ POOL_SIZE="${POOL_SIZE:-20}"
 SCALE="${SCALE:-10}"
 CLIENTS="${CLIENTS:-50 1000}"
 MODES="${MODES:-simple prepared}"
-PG_PORT=55432; EDEN_PORT=56432; BOUNCER_PORT=57432; API_PORT=58000
+ROUNDS="${ROUNDS:-3}"
+EVENT_LOOPS="${EVENT_LOOPS:-}"
+# the first port from $1 up that nothing listens on (another run of this script may be going)
+free_port() {
+    local port=$1
+    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+    echo "$port"
+}
+PG_PORT=$(free_port 55432); EDEN_PORT=$(free_port 56432); BOUNCER_PORT=$(free_port 57432); API_PORT=$(free_port 58000)
 USER_NAME=bench; USER_PASSWORD=bench-secret
 work="$(mktemp -d /tmp/eden-pg-bench.XXXXXX)"
 chmod 755 "$work"
@@ -69,7 +81,8 @@ export PGPASSWORD="$USER_PASSWORD"
 token="bench-$(date +%s)"
 "$JAVA_HOME/bin/java" -jar "$jar" --store memory: --listen "postgres://127.0.0.1:$EDEN_PORT" \
     --api "127.0.0.1:$API_PORT" --api-token "$token" \
-    --option postgres.pool_mode=transaction --option "postgres.pool_size=$POOL_SIZE" >"$work/eden.log" 2>&1 &
+    --option postgres.pool_mode=transaction --option "postgres.pool_size=$POOL_SIZE" \
+    ${EVENT_LOOPS:+--option "postgres.event_loops=$EVENT_LOOPS"} >"$work/eden.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$API_PORT/api/v1/endpoints" -H "Authorization: Bearer $token" >/dev/null 2>&1 && break; sleep 0.2; done
 curl -fs "http://127.0.0.1:$API_PORT/api/v1/endpoints" -H "Content-Type: application/json" \
@@ -108,7 +121,7 @@ for _ in $(seq 1 50); do "$PGBIN/psql" -qAt -h 127.0.0.1 -p "$BOUNCER_PORT" -U "
 
 # --- runs ---
 declare -A TPS LAT
-run() { # target port mode clients
+run() { # target port mode clients: appends this round's TPS and latency (or "failed") to the lists
     local jobs=$(( $4 < 4 ? $4 : 4 ))
     local out
     local seconds=$(( $4 > 100 ? 3 * DURATION : DURATION ))
@@ -120,18 +133,32 @@ run() { # target port mode clients
     if [ -z "$tps" ] || [ "$failed" != "0" ]; then
         echo "$1 -M $3 -c $4: pgbench reported errors:" >&2
         grep -m3 'aborted\|error\|FATAL\|fatal' <<<"$out" >&2 || tail -3 <<<"$out" >&2 || true
-        TPS[$1,$3,$4]="failed"; LAT[$1,$3,$4]="n/a"
-    else
-        TPS[$1,$3,$4]="$tps"; LAT[$1,$3,$4]="$lat"
+        tps="failed"; lat="n/a"
     fi
+    echo "  round $round: $1 -M $3 -c $4: tps $tps, latency $lat ms" >&2
+    TPS[$1,$3,$4]+="$tps "; LAT[$1,$3,$4]+="$lat "
     return 0
 }
-echo "pgbench -S, ${DURATION}s per run, pool_size $POOL_SIZE, scale $SCALE, $(nproc) CPUs, $(date -u +%FT%TZ)"
-for mode in $MODES; do
-    for c in $CLIENTS; do
-        run direct "$PG_PORT" "$mode" "$c"
-        run eden "$EDEN_PORT" "$mode" "$c"
-        run pgbouncer "$BOUNCER_PORT" "$mode" "$c"
+# the median of a list of numbers; "failed" when any round failed
+median() { awk '{ for (i = 1; i <= NF; i++) { if ($i !~ /^[0-9.]+$/) { print "failed"; exit } v[i] = $i } n = NF
+    for (i = 1; i <= n; i++) for (j = i + 1; j <= n; j++) if (v[j] < v[i]) { t = v[i]; v[i] = v[j]; v[j] = t }
+    if (n == 0) print "n/a"; else if (n % 2) print v[(n + 1) / 2]; else printf "%.3f\n", (v[n / 2] + v[n / 2 + 1]) / 2 }' <<<"$1"; }
+
+echo "pgbench -S, ${DURATION}s per run, pool_size $POOL_SIZE, scale $SCALE, $ROUNDS rounds, $(nproc) CPUs, $(date -u +%FT%TZ)"
+# warm-up (Eden's JIT compiler; the same for PgBouncer, for fairness): not measured
+for port in "$EDEN_PORT" "$BOUNCER_PORT"; do
+    "$PGBIN/pgbench" -n -S -c 20 -j 4 -T 5 -h 127.0.0.1 -p "$port" -U "$USER_NAME" "$USER_NAME" >/dev/null 2>&1 || true
+done
+targets=(direct eden pgbouncer)
+declare -A PORT=([direct]=$PG_PORT [eden]=$EDEN_PORT [pgbouncer]=$BOUNCER_PORT)
+for round in $(seq 1 "$ROUNDS"); do
+    for mode in $MODES; do
+        for c in $CLIENTS; do
+            for k in 0 1 2; do
+                t="${targets[$(( (k + round) % 3 ))]}"
+                run "$t" "${PORT[$t]}" "$mode" "$c"
+            done
+        done
     done
 done
 
@@ -140,9 +167,15 @@ printf '\n| -M | clients | direct TPS | direct ms | Eden TPS | Eden ms | PgBounc
 printf '|---|---|---|---|---|---|---|---|---|\n'
 for mode in $MODES; do
     for c in $CLIENTS; do
+        declare -A M=()
+        for t in "${targets[@]}"; do
+            M[$t,tps]="$(median "${TPS[$t,$mode,$c]}" | awk '/^[0-9.]+$/ { printf "%.0f\n", $1; next } { print }')"
+            M[$t,lat]="$(median "${LAT[$t,$mode,$c]}")"
+            [ "${M[$t,tps]}" = "failed" ] && M[$t,lat]="n/a"
+        done
         printf '| %s | %s | %s | %s | %s | %s | %s | %s | %s |\n' "$mode" "$c" \
-            "${TPS[direct,$mode,$c]}" "${LAT[direct,$mode,$c]}" "${TPS[eden,$mode,$c]}" "${LAT[eden,$mode,$c]}" \
-            "${TPS[pgbouncer,$mode,$c]}" "${LAT[pgbouncer,$mode,$c]}" \
-            "$(ratio "${TPS[eden,$mode,$c]}" "${TPS[pgbouncer,$mode,$c]}")"
+            "${M[direct,tps]}" "${M[direct,lat]}" "${M[eden,tps]}" "${M[eden,lat]}" \
+            "${M[pgbouncer,tps]}" "${M[pgbouncer,lat]}" "$(ratio "${M[eden,tps]}" "${M[pgbouncer,tps]}")"
+        unset M
     done
 done

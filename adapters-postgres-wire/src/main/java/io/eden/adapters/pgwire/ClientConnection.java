@@ -2,13 +2,13 @@ package io.eden.adapters.pgwire;
 
 import io.eden.application.spi.RouteSnapshot;
 import io.eden.domain.model.Endpoint;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,26 +25,31 @@ final class ClientConnection {
     private static final Logger LOG = LoggerFactory.getLogger(ClientConnection.class);
 
     final PgListener listener;
+    /** The TCP connection; {@link #socket} is its adaptor, or the TLS socket layered on it. */
+    final SocketChannel channel;
     Socket socket;
-    InputStream in;
+    boolean tls;
+    Input in;
     OutputStream out;
     byte[] startupPacket;
     final Map<String, String> parameters = new LinkedHashMap<>();
     private volatile boolean closed;
     private volatile AutoCloseable serving;
 
-    ClientConnection(PgListener listener, Socket socket) throws IOException {
+    ClientConnection(PgListener listener, SocketChannel channel) throws IOException {
         this.listener = listener;
-        attach(socket);
+        this.channel = channel;
+        attach(channel.socket());
     }
 
     private void attach(Socket s) throws IOException {
         this.socket = s;
-        this.in = new BufferedInputStream(s.getInputStream(), ServerLink.BUFFER);
+        this.in = new Input(s.getInputStream(), ServerLink.BUFFER);
         this.out = new BufferedOutputStream(s.getOutputStream(), ServerLink.BUFFER);
     }
 
     void run() {
+        boolean handedOver = false;
         try {
             if (!startup()) {
                 return;
@@ -64,9 +69,7 @@ final class ClientConnection {
                 serving = relay;
                 relay.run();
             } else {
-                TransactionClient client = new TransactionClient(this, endpoint.get());
-                serving = client;
-                client.run();
+                handedOver = new TransactionClient(this, endpoint.get()).run();
             }
         } catch (ProtocolViolation e) {
             listener.metrics.protocolErrors.increment();
@@ -77,13 +80,31 @@ final class ClientConnection {
                 LOG.debug("PostgreSQL client {} ended: {}", socket.getRemoteSocketAddress(), e.toString());
             }
         } finally {
-            close();
+            if (!handedOver) {
+                close();
+            }
         }
+    }
+
+    /** From now on {@code loopSide} serves the client on an event loop. */
+    void servedBy(AutoCloseable loopSide) {
+        serving = loopSide;
+        if (closed) {
+            Wire.closeQuietly(loopSide);
+        }
+    }
+
+    /** The event loop is done with the client: it already closed the connection (or, for TLS, its bridge will). */
+    void leftLoop(int edenPid) {
+        closed = true;
+        if (edenPid != 0) {
+            listener.cancelKeys.unregister(edenPid);
+        }
+        listener.forget(this);
     }
 
     /** Reads up to the StartupMessage; false when the connection was a CancelRequest or just went away. */
     private boolean startup() throws IOException, ProtocolViolation {
-        boolean tls = false;
         while (true) {
             int len;
             try {

@@ -6,8 +6,9 @@ import io.eden.application.spi.RouteView;
 import io.eden.domain.model.Interlay;
 import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
-import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.channels.SocketChannel;
 import java.time.Duration;
 import java.util.List;
 import java.util.Set;
@@ -33,8 +34,9 @@ final class PgListener implements InterlayListener {
     final CancelKeys cancelKeys;
     final Counter throughput;
     final Pools pools;
+    final EventLoops loops;
     final AtomicInteger serversInUse = new AtomicInteger();
-    private final ServerSocket server;
+    private final ServerSocketChannel server;
     private final Set<ClientConnection> clients = ConcurrentHashMap.newKeySet();
     private final AtomicLong clientNumbers = new AtomicLong();
     private final Runnable onClosed;
@@ -42,7 +44,7 @@ final class PgListener implements InterlayListener {
     private volatile Thread acceptor;
 
     private PgListener(Interlay interlay, RouteView route, PgSettings settings, PgMetrics metrics,
-                       CancelKeys cancelKeys, ServerSocket server, Runnable onClosed) {
+                       CancelKeys cancelKeys, EventLoops loops, ServerSocketChannel server, Runnable onClosed) {
         this.interlay = interlay;
         this.route = route;
         this.settings = settings;
@@ -50,22 +52,24 @@ final class PgListener implements InterlayListener {
         this.cancelKeys = cancelKeys;
         this.server = server;
         this.onClosed = onClosed;
+        this.loops = loops;
         this.pools = new Pools(this);
         this.throughput = metrics.forInterlay(interlay.id(), clients::size, serversInUse::get);
     }
 
+    /** {@code loops} serve transaction pooling; null in session mode. */
     static PgListener start(Interlay interlay, RouteView route, PgSettings settings, PgMetrics metrics,
-                            CancelKeys cancelKeys, Runnable onClosed) throws IOException {
-        ServerSocket server = new ServerSocket();
+                            CancelKeys cancelKeys, EventLoops loops, Runnable onClosed) throws IOException {
+        ServerSocketChannel server = ServerSocketChannel.open();
         try {
-            server.setReuseAddress(true);
+            server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
             server.bind(new InetSocketAddress(interlay.listen().host(), interlay.listen().port()), BACKLOG);
         } catch (IOException e) {
             server.close();
             throw new IOException("cannot listen on " + interlay.listen() + " for interlay '" + interlay.id()
                     + "': " + e.getMessage(), e);
         }
-        PgListener listener = new PgListener(interlay, route, settings, metrics, cancelKeys, server, onClosed);
+        PgListener listener = new PgListener(interlay, route, settings, metrics, cancelKeys, loops, server, onClosed);
         listener.acceptor = Thread.ofVirtual().name("eden-pg-accept-" + interlay.id()).start(listener::acceptClients);
         InetSocketAddress bound = listener.boundAddress();
         LOG.info("PostgreSQL interlay '{}' listening on {}:{} ({} pooling)", interlay.id(), bound.getHostString(),
@@ -75,7 +79,7 @@ final class PgListener implements InterlayListener {
 
     @Override
     public InetSocketAddress boundAddress() {
-        return (InetSocketAddress) server.getLocalSocketAddress();
+        return (InetSocketAddress) server.socket().getLocalSocketAddress();
     }
 
     @Override
@@ -112,7 +116,7 @@ final class PgListener implements InterlayListener {
 
     private void acceptClients() {
         while (!closed) {
-            Socket socket;
+            SocketChannel socket;
             try {
                 socket = server.accept();
             } catch (IOException e) {
@@ -129,8 +133,8 @@ final class PgListener implements InterlayListener {
                 continue;
             }
             try {
-                socket.setTcpNoDelay(true);
-                socket.setKeepAlive(true);
+                socket.setOption(StandardSocketOptions.TCP_NODELAY, true);
+                socket.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
                 ClientConnection client = new ClientConnection(this, socket);
                 clients.add(client);
                 if (closed) {

@@ -1,54 +1,53 @@
 package io.eden.adapters.pgwire;
 
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.nio.ByteBuffer;
-import java.util.ArrayDeque;
+import java.nio.charset.StandardCharsets;
+import java.util.HashSet;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 
 /**
- * A pooled server connection and its reader thread. Every message sent to the server is
- * recorded as a {@link Pending} entry, so the reader knows which client request each response
- * answers, which responses Eden made the server produce for itself (skipped), and where to put
- * the answers Eden gives without asking the server (a Parse of a statement this connection
- * already has).
+ * A pooled server connection on an event loop. Every message sent to the server is recorded
+ * in {@link #pending}, so each response is known to answer a client request (forwarded), one
+ * of Eden's own messages (dropped), or to be followed by replies Eden gives in the server's
+ * place (a Parse of a statement this connection already has). Responses are passed to the
+ * client as they arrive, without waiting for whole messages, except ReadyForQuery and
+ * CommandComplete, whose contents decide what happens to the connection.
  */
-final class PooledServer implements AutoCloseable {
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(PooledServer.class);
-    static final byte FORWARD = 0;
-    static final byte SKIP = 1;
-    static final byte FAKE = 2;
+final class PooledServer extends LoopConnection implements AutoCloseable {
+    private static final byte[] SYNC = {'S', 0, 0, 0, 4};
+    private static final byte[] ROLLBACK = query("ROLLBACK");
+    private static final byte[] DISCARD_ALL = query("DISCARD ALL");
 
     final Pool pool;
     final ServerLink link;
-    final ReentrantLock lock = new ReentrantLock();
-    /** Eden's statement names this connection has prepared. */
-    final Set<ByteBuffer> prepared = ConcurrentHashMap.newKeySet();
-    private final ArrayDeque<Pending> pending = new ArrayDeque<>();
-    /** The client served now; null while the pool owns the connection. Guarded by {@link #lock}. */
-    TransactionClient attached;
-    /** True while the attached client's thread handles a message: the connection cannot go back then. */
-    boolean clientBusy;
+    /** The statements this connection has prepared (interned per pool, so identity is enough). */
+    final Set<Pool.Statement> prepared = new HashSet<>();
+    private final PendingQueue pending = new PendingQueue();
+    /** The client served now; null while the pool owns the connection. */
+    PooledClient attached;
+    /** Guarded by the pool's lock. */
+    boolean inUse;
     /** An extended-protocol batch was started and its Sync not sent yet: the connection stays. */
     private boolean batchOpen;
-    volatile boolean inUse;
-    volatile boolean pinned;
-    private volatile boolean dirty;
+    private boolean pinned;
+    private boolean dirty;
+    private boolean inCopyIn;
+    private int txStatus = 'I';
     private volatile boolean dead;
-    private volatile boolean inCopyIn;
-    private volatile int txStatus = 'I';
-
-    record Pending(byte kind, byte action, byte fake, Pool.Statement statement) {
-    }
+    /** The message being passed on: its type, the bytes of it still to come, who gets them. */
+    private int msgType;
+    private int msgLeft;
+    private PooledClient msgClient;
+    private PooledClient msgTarget;
+    private int readyStatus;
+    private int tagEffect;
 
     private PooledServer(Pool pool, ServerLink link) {
         this.pool = pool;
         this.link = link;
     }
 
+    /** Connects and logs in (blocking: call on a virtual thread); {@link #adopt} puts it on a loop. */
     static PooledServer open(Pool pool) throws IOException {
         ServerLink link = ServerLink.open(pool.endpoint.uri(), pool.listener.settings.connectTimeoutMillis());
         try {
@@ -57,36 +56,72 @@ final class PooledServer implements AutoCloseable {
             link.close();
             throw e;
         }
-        PooledServer server = new PooledServer(pool, link);
-        Thread.ofVirtual().name("eden-pg-server-" + link.pid).start(server::readLoop);
-        return server;
+        return new PooledServer(pool, link);
+    }
+
+    private static byte[] query(String sql) {
+        byte[] q = sql.getBytes(StandardCharsets.UTF_8);
+        byte[] m = new byte[6 + q.length];
+        m[0] = 'Q';
+        Wire.putInt(m, 1, 5 + q.length);
+        System.arraycopy(q, 0, m, 5, q.length);
+        return m;
     }
 
     boolean isDead() {
         return dead;
     }
 
-    /** Called with {@link #lock} held: records a message about to be written. */
-    void push(byte kind, byte action, byte fake, Pool.Statement statement) {
-        if (kind == 'S' || kind == 'Q' || kind == 'F') {
-            batchOpen = false;
-        } else if (action != SKIP) {
-            batchOpen = true;
+    /** Makes {@code next} the owner (its thread); false when the connection died meanwhile. */
+    boolean adopt(EventLoop next) {
+        try {
+            if (io == null) {
+                // a TLS bridge reads the buffered bytes itself
+                byte[] early = link.tls ? new byte[0] : link.in.takeBuffered();
+                loop = next;
+                io = link.loopChannel("eden-pg-server-" + link.pid);
+                if (early.length > 0) {
+                    in = next.takeBuffer();
+                    in.put(early);
+                }
+            }
+            loop = next;
+            io.register(next, this);
+            return !dead;
+        } catch (IOException e) {
+            failed(e);
+            return false;
         }
-        pending.addLast(new Pending(kind, action, fake, statement));
     }
 
-    /** Called with {@link #lock} held: true when the entry just pushed is a FAKE at the head, removed here. */
+    /** The owner stops watching the connection before it goes to another loop (owner's thread). */
+    void leave() {
+        io.leave();
+    }
+
+    /** Records a message about to be written. */
+    void push(int kind, byte action, int fake, Pool.Statement statement) {
+        if (kind == 'S' || kind == 'Q' || kind == 'F') {
+            batchOpen = false;
+        } else if (action != PendingQueue.SKIP) {
+            batchOpen = true;
+        }
+        pending.push(kind, action, fake, statement);
+    }
+
+    /**
+     * True when the entry just pushed is a FAKE with nothing before it: it is answered now, and
+     * removed. Not while a message (a notice, say) is partly passed on: the reply waits for its end.
+     */
     boolean takeFakeAtHead() {
-        Pending head = pending.peekFirst();
-        if (head != null && head.action == FAKE && pending.size() == 1) {
-            pending.pollFirst();
+        if (pending.size() == 1 && pending.headAction() == PendingQueue.FAKE && msgLeft == 0) {
+            pending.pop();
             return true;
         }
         return false;
     }
 
-    private static boolean completes(byte kind, int type) {
+    private static boolean completes(int kind, int type) {
         return switch (kind) {
             case 'P' -> type == '1';
             case 'B' -> type == '2';
@@ -97,190 +132,169 @@ final class PooledServer implements AutoCloseable {
         };
     }
 
-    private void readLoop() {
-        InputStream in = link.in;
-        byte[] header = new byte[5];
-        byte[] scratch = new byte[ServerLink.BUFFER];
-        Body body = new Body(8192);
-        byte[] fakes = new byte[64];
-        try {
-            while (true) {
-                Wire.readFully(in, header, 0, 5);
-                int type = header[0];
-                int len = Wire.getInt(header, 1) - 4;
-                if (len < 0) {
-                    throw new IOException("malformed message from the server");
+    @Override
+    void process() throws IOException {
+        while (!held && !closed) {
+            if (msgLeft > 0) {
+                int n = Math.min(msgLeft, in == null ? 0 : in.readable());
+                if (n == 0) {
+                    return;
                 }
-                TransactionClient client;
-                Pending head;
-                lock.lock();
-                try {
-                    client = attached;
-                    head = pending.peekFirst();
-                } finally {
-                    lock.unlock();
+                pass(n);
+                if (msgLeft > 0) {
+                    return;
                 }
-                boolean async = type == 'N' || type == 'A' || type == 'S';
-                boolean forward = client != null && (async || type == 'E' || head == null || head.action != SKIP);
-                boolean small = len <= Wire.INSPECT_LIMIT;
-                if (small) {
-                    body.read(in, len);
+                finishMessage();
+                continue;
+            }
+            if (in == null || in.readable() < 5) {
+                return;
+            }
+            int type = in.at(0);
+            int len = in.intAt(1) - 4;
+            if (len < 0) {
+                throw new IOException("malformed message from the server");
+            }
+            if (type == 'Z' || type == 'C') {
+                if (len > Wire.INSPECT_LIMIT) {
+                    throw new IOException("oversized message from the server");
                 }
-                if (forward) {
-                    OutputStream out = client.client.out;
-                    try {
-                        synchronized (out) {
-                            out.write(header, 0, 5);
-                            if (small) {
-                                out.write(body.data, 0, len);
-                            } else {
-                                Wire.copy(in, out, len, scratch);
-                            }
-                        }
-                    } catch (IOException e) {
-                        client.clientLost();
-                        if (!small) {
-                            throw new IOException("lost a message half way", e);
-                        }
-                    }
-                } else if (!small) {
-                    in.skipNBytes(len);
+                if (in.readable() < 5 + len) {
+                    in.growToward(5 + len);
+                    return;
                 }
-                switch (type) {
-                    case 'Z' -> txStatus = body.data[0];
-                    case 'C' -> {
-                        inCopyIn = false;
-                        if (client != null) {
-                            inspectTag(body, len);
-                        }
-                    }
-                    case 'G' -> inCopyIn = true;
-                    case 'E' -> inCopyIn = false;
-                    case 'S' -> {
-                        if (client != null) {
-                            dirty = true;
-                        }
-                    }
-                    default -> {
-                    }
-                }
-                int fakeCount = 0;
-                boolean idleNow = false;
-                if (!async && head != null) {
-                    lock.lock();
-                    try {
-                        if (type == 'E' && head.kind != 'Q' && head.kind != 'S' && head.kind != 'F') {
-                            // an error in an extended-protocol batch: the server skips to the Sync
-                            pending.pollFirst();
-                            if (head.statement != null) {
-                                prepared.remove(ByteBuffer.wrap(head.statement.name));
-                            }
-                            while (!pending.isEmpty() && pending.peekFirst().kind != 'S') {
-                                Pending dropped = pending.pollFirst();
-                                if (dropped.statement != null && dropped.action != FAKE && dropped.kind == 'P') {
-                                    prepared.remove(ByteBuffer.wrap(dropped.statement.name));
-                                }
-                            }
-                        } else if (completes(head.kind, type)) {
-                            pending.pollFirst();
-                            if (type == '1' && head.statement != null) {
-                                head.statement.validated = true;
-                            }
-                        }
-                        while (!pending.isEmpty() && pending.peekFirst().action == FAKE) {
-                            fakes[fakeCount++] = pending.pollFirst().fake;
-                            if (fakeCount == fakes.length) {
-                                fakes = java.util.Arrays.copyOf(fakes, fakes.length * 2);
-                            }
-                        }
-                        idleNow = false;
-                        if (type == 'Z' && pending.isEmpty()) {
-                            if (attached == null) {
-                                idleNow = true;
-                            } else if (!clientBusy && !batchOpen && txStatus == 'I' && !pinned) {
-                                attached.detached(this);
-                                attached = null;
-                                idleNow = true;
-                            }
-                        }
-                    } finally {
-                        lock.unlock();
-                    }
-                }
-                if (client != null && (fakeCount > 0 || in.available() == 0 || idleNow || type == 'Z')) {
-                    OutputStream out = client.client.out;
-                    try {
-                        synchronized (out) {
-                            for (int i = 0; i < fakeCount; i++) {
-                                out.write(fakes[i]);
-                                Wire.writeInt(out, 4);
-                            }
-                            if (in.available() == 0 || idleNow || type == 'Z') {
-                                out.flush();
-                            }
-                        }
-                    } catch (IOException e) {
-                        client.clientLost();
-                    }
-                }
-                if (idleNow) {
-                    recycle();
+                if (type == 'Z') {
+                    readyStatus = len > 0 ? in.at(5) : 'I';
+                } else {
+                    tagEffect = CommandTag.effect(in.a, in.r + 5, len);
                 }
             }
-        } catch (IOException | RuntimeException e) {
-            LOG.debug("server connection {} ended: {}", link.pid, e.toString(), e);
-            died();
+            PooledClient client = attached;
+            boolean async = type == 'N' || type == 'A' || type == 'S';
+            boolean forward = client != null && (async || type == 'E' || pending.isEmpty()
+                    || pending.headAction() != PendingQueue.SKIP);
+            msgType = type;
+            msgLeft = 5 + len;
+            msgClient = client;
+            msgTarget = forward ? client : null;
         }
     }
 
-    private void inspectTag(Body body, int len) {
-        byte[] b = body.data;
-        if (startsWith(b, len, "SET") || startsWith(b, len, "RESET") || startsWith(b, len, "PREPARE")
-                || startsWith(b, len, "DECLARE") || startsWith(b, len, "CREATE TABLE") || startsWith(b, len, "LOAD")
-                || startsWith(b, len, "SELECT INTO")) {
-            dirty = true;
-        } else if (startsWith(b, len, "LISTEN")) {
-            dirty = true;
-            pinned = true;
-        } else if (startsWith(b, len, "DISCARD ALL") || startsWith(b, len, "DEALLOCATE ALL")) {
-            prepared.clear();
-            dirty = true;
+    private void pass(int n) {
+        PooledClient target = msgTarget;
+        if (target != null && !target.closed) {
+            target.out().move(in, n);
+            if (target.backedUp()) {
+                held = true; // the client's drain resumes this
+            }
+        } else {
+            in.skip(n);
+        }
+        msgLeft -= n;
+    }
+
+    private void finishMessage() {
+        int type = msgType;
+        PooledClient client = msgClient;
+        msgClient = null;
+        msgTarget = null;
+        switch (type) {
+            case 'Z' -> txStatus = readyStatus;
+            case 'C' -> {
+                inCopyIn = false;
+                if (client != null) {
+                    applyTag(tagEffect);
+                }
+            }
+            case 'G' -> inCopyIn = true;
+            case 'E' -> inCopyIn = false;
+            case 'S' -> {
+                if (client != null) {
+                    dirty = true;
+                }
+            }
+            default -> {
+            }
+        }
+        boolean answers = type != 'N' && type != 'A' && type != 'S' && !pending.isEmpty();
+        if (answers) {
+            settle(type);
+        }
+        while (!pending.isEmpty() && pending.headAction() == PendingQueue.FAKE) {
+            if (client != null && !client.closed) {
+                Buf o = client.out();
+                o.put(pending.headFake());
+                o.putInt(4);
+            }
+            pending.pop();
+        }
+        if (answers && type == 'Z' && pending.isEmpty()) {
+            if (attached == null) {
+                recycle();
+            } else if (attached.idleBetweenMessages() && !batchOpen && txStatus == 'I' && !pinned) {
+                detach();
+                recycle();
+            }
         }
     }
 
-    private static boolean startsWith(byte[] b, int len, String prefix) {
-        if (len < prefix.length()) {
-            return false;
-        }
-        for (int i = 0; i < prefix.length(); i++) {
-            if (b[i] != prefix.charAt(i)) {
-                return false;
+    /** Takes what the server's response {@code type} answers off the pending queue. */
+    private void settle(int type) {
+        int kind = pending.headKind();
+        if (type == 'E' && kind != 'Q' && kind != 'S' && kind != 'F') {
+            // an error in an extended-protocol batch: the server skips to the Sync
+            forget(pending.headStatement());
+            pending.pop();
+            while (!pending.isEmpty() && pending.headKind() != 'S') {
+                if (pending.headAction() != PendingQueue.FAKE && pending.headKind() == 'P') {
+                    forget(pending.headStatement());
+                }
+                pending.pop();
+            }
+        } else if (completes(kind, type)) {
+            Pool.Statement statement = pending.headStatement();
+            pending.pop();
+            if (type == '1' && statement != null) {
+                statement.validated = true;
             }
         }
-        return true;
+    }
+
+    private void forget(Pool.Statement statement) {
+        if (statement != null) {
+            prepared.remove(statement);
+        }
+    }
+
+    private void applyTag(int effect) {
+        switch (effect) {
+            case CommandTag.DIRTY -> dirty = true;
+            case CommandTag.LISTEN -> {
+                dirty = true;
+                pinned = true;
+            }
+            case CommandTag.DISCARD -> {
+                prepared.clear();
+                dirty = true;
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void detach() {
+        PooledClient client = attached;
+        attached = null;
+        client.detached(this);
     }
 
     /**
-     * The attached client's thread finished handing one message over. When the server has
-     * answered everything and the transaction is over, the connection goes back to the pool.
+     * The attached client handed one whole message over. When the server has answered
+     * everything and the transaction is over, the connection goes back to the pool.
      */
-    void doneWithMessage(TransactionClient client) {
-        boolean release = false;
-        lock.lock();
-        try {
-            if (attached != client) {
-                return;
-            }
-            clientBusy = false;
-            if (pending.isEmpty() && !batchOpen && txStatus == 'I' && !pinned && !inCopyIn) {
-                attached = null;
-                client.detached(this);
-                release = true;
-            }
-        } finally {
-            lock.unlock();
-        }
-        if (release) {
+    void afterClientMessage(PooledClient client) {
+        if (attached == client && pending.isEmpty() && !batchOpen && txStatus == 'I' && !pinned && !inCopyIn) {
+            detach();
             recycle();
         }
     }
@@ -288,94 +302,79 @@ final class PooledServer implements AutoCloseable {
     /**
      * Makes a connection nobody uses any more fit for the next client: roll back an open
      * transaction, reset session state if the client changed any, then back into the pool.
-     * Each step that needs the server returns here when its ReadyForQuery arrives.
+     * Each step that needs the server comes back here when its ReadyForQuery arrives.
      */
-    void recycle() {
-        String sql = null;
+    private void recycle() {
+        byte[] sql = null;
         if (txStatus != 'I') {
-            sql = "ROLLBACK";
+            sql = ROLLBACK;
         } else if (dirty || pinned) {
             dirty = false;
             pinned = false;
             prepared.clear();
-            sql = "DISCARD ALL";
+            sql = DISCARD_ALL;
         }
         if (sql == null) {
             pool.release(this);
             return;
         }
-        lock.lock();
-        try {
-            push((byte) 'Q', SKIP, (byte) 0, null);
-        } finally {
-            lock.unlock();
-        }
-        try {
-            Wire.query(link.out, sql);
-            link.out.flush();
-        } catch (IOException e) {
-            close();
-        }
+        push('Q', PendingQueue.SKIP, 0, null);
+        out().put(sql);
     }
 
     /**
-     * The client left while it held this connection: the connection is finished off
-     * (its batch answered, rolled back, reset) before any other client gets it.
+     * The client left while it held this connection: the connection is finished off (its
+     * batch answered, rolled back, reset) before any other client gets it. A message the
+     * client left half sent cannot be finished, nor a COPY IN: that connection is closed.
      */
-    void abandon(TransactionClient client) {
-        boolean recycleNow = false;
-        boolean needSync = false;
-        boolean discard = false;
-        lock.lock();
-        try {
-            if (attached != client) {
-                return;
-            }
-            attached = null;
-            clientBusy = false;
-            if (inCopyIn) {
-                discard = true;
-            } else if (pending.isEmpty() && !batchOpen) {
-                recycleNow = true;
-            } else if (pending.isEmpty()) {
-                push((byte) 'S', SKIP, (byte) 0, null);
-                needSync = true;
-            } else {
-                byte last = pending.peekLast().kind;
-                if (last != 'S' && last != 'Q' && last != 'F') {
-                    push((byte) 'S', SKIP, (byte) 0, null);
-                    needSync = true;
-                }
-            }
-        } finally {
-            lock.unlock();
+    void abandon(PooledClient client, boolean midMessage) {
+        if (attached != client) {
+            return;
         }
-        if (discard) {
-            close();
-        } else if (needSync) {
-            try {
-                Wire.message(link.out, 'S', new byte[0]);
-                link.out.flush();
-            } catch (IOException e) {
-                close();
-            }
-        } else if (recycleNow) {
+        attached = null;
+        if (msgTarget == client) {
+            msgTarget = null;
+        }
+        if (msgClient == client) {
+            msgClient = null;
+        }
+        if (held) {
+            loop.later(this::resume);
+        }
+        if (midMessage || inCopyIn) {
+            died(null);
+        } else if (pending.isEmpty() && !batchOpen) {
             recycle();
+        } else if (pending.isEmpty() || (pending.lastKind() != 'S' && pending.lastKind() != 'Q'
+                && pending.lastKind() != 'F')) {
+            push('S', PendingQueue.SKIP, 0, null);
+            out().put(SYNC);
         }
     }
 
-    private void died() {
-        dead = true;
-        TransactionClient client;
-        lock.lock();
-        try {
-            client = attached;
-            attached = null;
-            pending.clear();
-        } finally {
-            lock.unlock();
+    @Override
+    void drained() {
+        PooledClient client = attached;
+        if (client != null && client.heldForBacklog()) {
+            client.resume();
         }
+    }
+
+    @Override
+    void failed(IOException e) {
+        died(e);
+    }
+
+    private void died(IOException e) {
+        if (closed && dead) {
+            return;
+        }
+        dead = true;
+        closeChannel();
         link.close();
+        PooledClient client = attached;
+        attached = null;
+        pending.clear();
         if (client != null) {
             client.detached(this);
             client.serverLost();
@@ -383,9 +382,15 @@ final class PooledServer implements AutoCloseable {
         pool.discard(this);
     }
 
+    /** Closes from any thread; the owner loop then discards the connection. */
     @Override
     public void close() {
         dead = true;
         link.close();
+        EventLoop owner = loop;
+        if (owner != null) {
+            // a channel closed by another thread never becomes ready again: tell the owner
+            owner.execute(() -> died(null));
+        }
     }
 }

@@ -22,11 +22,37 @@ final class PostgresAdapter implements ProtocolAdapter {
     private final PgMetrics metrics;
     private final CancelKeys cancelKeys = new CancelKeys();
     private final Set<PgListener> listeners = ConcurrentHashMap.newKeySet();
+    private final int loopCount;
+    private EventLoops loops;
 
     PostgresAdapter(PostgresHealthProbe probe, AdapterContext context) {
         this.probe = Objects.requireNonNull(probe, "probe is null");
         this.options = Map.copyOf(context.options());
         this.metrics = new PgMetrics(context.metrics());
+        this.loopCount = loopCount(options.get("event_loops"));
+    }
+
+    private static int loopCount(String text) {
+        if (text == null) {
+            return EventLoops.defaultCount();
+        }
+        try {
+            int n = Integer.parseInt(text.strip());
+            if (n > 0) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // refused below
+        }
+        throw new IllegalArgumentException("postgres.event_loops must be a positive integer");
+    }
+
+    /** The event loops, started with the first transaction-mode interlay. */
+    private synchronized EventLoops loops() {
+        if (loops == null) {
+            loops = new EventLoops(loopCount);
+        }
+        return loops;
     }
 
     @Override
@@ -38,7 +64,8 @@ final class PostgresAdapter implements ProtocolAdapter {
             throw new UnsupportedCapabilityException("this PostgreSQL interlay", e.getMessage());
         }
         PgListener[] holder = new PgListener[1];
-        PgListener listener = PgListener.start(interlay, route, settings, metrics, cancelKeys,
+        EventLoops transactionLoops = settings.poolMode() == PgSettings.PoolMode.TRANSACTION ? loops() : null;
+        PgListener listener = PgListener.start(interlay, route, settings, metrics, cancelKeys, transactionLoops,
                 () -> listeners.remove(holder[0]));
         holder[0] = listener;
         listeners.add(listener);
@@ -54,6 +81,12 @@ final class PostgresAdapter implements ProtocolAdapter {
     public void close() {
         for (PgListener listener : List.copyOf(listeners)) {
             listener.close();
+        }
+        synchronized (this) {
+            if (loops != null) {
+                loops.close();
+                loops = null;
+            }
         }
     }
 }

@@ -1,7 +1,6 @@
 package io.eden.adapters.pgwire;
 
 import io.eden.domain.model.EndpointUri;
-import java.io.BufferedInputStream;
 import java.io.BufferedOutputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,6 +8,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -25,8 +25,11 @@ import javax.net.ssl.X509TrustManager;
 /** One connection from Eden to a PostgreSQL server, with Eden acting as the client when it logs in itself. */
 final class ServerLink implements AutoCloseable {
     static final int BUFFER = 16 * 1024;
+    /** The TCP connection; {@link #socket} is its adaptor, or the TLS socket layered on it. */
+    final SocketChannel channel;
     final Socket socket;
-    final InputStream in;
+    final boolean tls;
+    final Input in;
     final OutputStream out;
     final String host;
     final int port;
@@ -34,12 +37,19 @@ final class ServerLink implements AutoCloseable {
     int secret;
     final Map<String, String> parameters = new LinkedHashMap<>();
 
-    private ServerLink(Socket socket, String host, int port) throws IOException {
+    private ServerLink(SocketChannel channel, Socket socket, String host, int port) throws IOException {
+        this.channel = channel;
         this.socket = socket;
+        this.tls = socket instanceof SSLSocket;
         this.host = host;
         this.port = port;
-        this.in = new BufferedInputStream(socket.getInputStream(), BUFFER);
+        this.in = new Input(socket.getInputStream(), BUFFER);
         this.out = new BufferedOutputStream(socket.getOutputStream(), BUFFER);
+    }
+
+    /** The connection as an event loop sees it, once the login is over. */
+    LoopChannel loopChannel(String name) throws IOException {
+        return tls ? TlsBridge.start(socket, in, out, name) : LoopChannel.of(channel);
     }
 
     /** How Eden proves who it is to the server: a password, or what SCRAM/MD5 need instead of one. */
@@ -64,7 +74,8 @@ final class ServerLink implements AutoCloseable {
         String host = uri.host();
         int port = uri.portOr(PostgresAdapterFactory.DEFAULT_PORT);
         String sslmode = uri.query().getOrDefault("sslmode", "prefer").toLowerCase(Locale.ROOT);
-        Socket socket = new Socket();
+        SocketChannel channel = SocketChannel.open();
+        Socket socket = channel.socket();
         try {
             socket.connect(new InetSocketAddress(host, port), timeoutMillis);
             socket.setTcpNoDelay(true);
@@ -87,9 +98,10 @@ final class ServerLink implements AutoCloseable {
                     throw new IOException("the server at " + host + ":" + port + " refused TLS but sslmode is " + sslmode);
                 }
             }
-            return new ServerLink(socket, host, port);
+            return new ServerLink(channel, socket, host, port);
         } catch (IOException | RuntimeException e) {
             Wire.closeQuietly(socket);
+            Wire.closeQuietly(channel);
             throw e;
         }
     }
@@ -333,6 +345,7 @@ final class ServerLink implements AutoCloseable {
     @Override
     public void close() {
         Wire.closeQuietly(socket);
+        Wire.closeQuietly(channel);
     }
 
     /** The client half of SCRAM-SHA-256, from a password or from a ClientKey recovered by Eden. */

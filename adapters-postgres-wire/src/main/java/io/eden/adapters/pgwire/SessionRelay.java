@@ -11,13 +11,15 @@ import java.nio.charset.StandardCharsets;
 /**
  * Session pooling: one server connection per client. Authentication passes between client
  * and server untouched (only SCRAM-SHA-256-PLUS is taken off the server's list, since channel
- * binding cannot cross a proxy), then messages are relayed one by one, streamed in chunks.
+ * binding cannot cross a proxy, and a TLS client's "I could bind" flag is hidden from a TLS
+ * server by a {@link ScramRelay}), then messages are relayed one by one, streamed in chunks.
  */
 final class SessionRelay implements AutoCloseable {
     private final ClientConnection client;
     private final Endpoint endpoint;
     private final PgListener listener;
     private ServerLink link;
+    private ScramRelay scramRelay;
     private int edenPid;
     private volatile boolean closing;
 
@@ -82,12 +84,28 @@ final class SessionRelay implements AutoCloseable {
                     int code = Wire.getInt(body.data, 0);
                     if (code == 10) {
                         Wire.message(cout, 'R', withoutPlus(body));
+                    } else if (scramRelay != null && (code == 11 || code == 12)) {
+                        String data = new String(body.data, 4, body.length - 4, StandardCharsets.UTF_8);
+                        if (code == 11) {
+                            scramRelay.serverFirst(data);
+                        } else {
+                            data = scramRelay.serverFinalForClient(data);
+                            if (data == null) {
+                                listener.metrics.authErrors.increment();
+                                Wire.fatalAndClose(client.socket, cout, "28000",
+                                        "Eden: the server's SCRAM signature does not match the role's verifier");
+                                return false;
+                            }
+                        }
+                        Wire.message(cout, 'R', saslData(code, data));
                     } else {
                         Wire.message(cout, 'R', body.copy());
                     }
                     if (code != 0 && code != 12) {
                         cout.flush();
-                        relayClientAuthMessage();
+                        if (!relayClientAuthMessage(code)) {
+                            return false;
+                        }
                     }
                 }
                 case 'K' -> {
@@ -136,7 +154,16 @@ final class SessionRelay implements AutoCloseable {
         return kept.toByteArray();
     }
 
-    private void relayClientAuthMessage() throws IOException, ProtocolViolation {
+    private static byte[] saslData(int code, String data) {
+        byte[] d = data.getBytes(StandardCharsets.UTF_8);
+        byte[] body = new byte[4 + d.length];
+        Wire.putInt(body, 0, code);
+        System.arraycopy(d, 0, body, 4, d.length);
+        return body;
+    }
+
+    /** Relays the client's answer to an authentication request; false when the client was refused. */
+    private boolean relayClientAuthMessage(int code) throws IOException, ProtocolViolation {
         InputStream cin = client.in;
         int type = cin.read();
         if (type < 0) {
@@ -149,14 +176,50 @@ final class SessionRelay implements AutoCloseable {
         if (len < 0 || len > Wire.MAX_AUTH_MESSAGE) {
             throw new ProtocolViolation("invalid message length");
         }
-        link.out.write('p');
-        Wire.writeInt(link.out, len + 4);
-        Wire.copy(cin, link.out, len, new byte[Math.max(1, Math.min(len, 8192))]);
+        byte[] body = new byte[len];
+        Wire.readFully(cin, body, 0, len);
+        if (code == 10 && link.tls) {
+            String flagged = ScramRelay.flaggedClientFirst(body);
+            if (flagged != null) {
+                Scram.Verifier verifier;
+                try {
+                    verifier = verifier();
+                } catch (IOException e) {
+                    listener.metrics.upstreamErrors.increment();
+                    Wire.fatalAndClose(client.socket, client.out, "08006", "Eden cannot read the password verifier of \""
+                            + client.user() + "\", which it needs to relay SCRAM between a TLS client and a TLS server: "
+                            + e.getMessage());
+                    return false;
+                }
+                scramRelay = ScramRelay.start(verifier, flagged);
+                if (scramRelay == null) {
+                    throw new ProtocolViolation("malformed SCRAM message");
+                }
+                body = scramRelay.initialResponseForServer();
+            }
+        } else if (code == 11 && scramRelay != null) {
+            String clientFinal = scramRelay.clientFinalForServer(new String(body, StandardCharsets.UTF_8));
+            if (clientFinal == null) {
+                throw new ProtocolViolation("malformed SCRAM message");
+            }
+            body = clientFinal.getBytes(StandardCharsets.UTF_8);
+        }
+        Wire.message(link.out, 'p', body);
         link.out.flush();
+        return true;
+    }
+
+    /**
+     * The role's SCRAM verifier, read with the endpoint's credentials; for a role without
+     * one, a verifier nothing matches, so the server refuses the login with its own error.
+     */
+    private Scram.Verifier verifier() throws IOException {
+        Scram.Verifier parsed = Scram.Verifier.parse(listener.pools.verifier(endpoint, client.user()));
+        return parsed != null ? parsed : Scram.Verifier.mock();
     }
 
     private void clientToServer() {
-        InputStream cin = client.in;
+        Input cin = client.in;
         OutputStream sout = link.out;
         byte[] header = new byte[5];
         byte[] scratch = new byte[ServerLink.BUFFER];
@@ -184,7 +247,7 @@ final class SessionRelay implements AutoCloseable {
                     sout.flush();
                     return;
                 }
-                if (cin.available() == 0) {
+                if (cin.buffered() == 0) {
                     sout.flush();
                     listener.metrics.requestLatency.recordNanos(System.nanoTime() - start);
                 }
@@ -204,7 +267,7 @@ final class SessionRelay implements AutoCloseable {
     }
 
     private void serverToClient() {
-        InputStream sin = link.in;
+        Input sin = link.in;
         OutputStream cout = client.out;
         byte[] header = new byte[5];
         byte[] scratch = new byte[ServerLink.BUFFER];
@@ -218,7 +281,7 @@ final class SessionRelay implements AutoCloseable {
                 synchronized (cout) {
                     cout.write(header, 0, 5);
                     Wire.copy(sin, cout, len - 4, scratch);
-                    if (sin.available() == 0) {
+                    if (sin.buffered() == 0) {
                         cout.flush();
                     }
                 }

@@ -168,6 +168,17 @@ final class Wire {
         out.write(0);
     }
 
+    /** An ErrorResponse as bytes, for output that is not a stream. */
+    static byte[] errorMessage(String severity, String sqlState, String text) {
+        java.io.ByteArrayOutputStream b = new java.io.ByteArrayOutputStream();
+        try {
+            error(b, severity, sqlState, text);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        return b.toByteArray();
+    }
+
     /** Sends a FATAL error and closes: used for everything that ends one client connection. */
     static void fatalAndClose(Socket socket, OutputStream out, String sqlState, String text) {
         try {

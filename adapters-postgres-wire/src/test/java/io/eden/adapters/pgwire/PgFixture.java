@@ -43,6 +43,10 @@ final class PgFixture {
                 postgres = EmbeddedPostgres.builder()
                         .setServerConfig("max_connections", "300")
                         .setServerConfig("password_encryption", "scram-sha-256")
+                        // TLS on offer for the tests of TLS upstreams; the others connect with sslmode=disable
+                        .setServerConfig("ssl", "on")
+                        .setServerConfig("ssl_cert_file", TestCertificate.cert().toString())
+                        .setServerConfig("ssl_key_file", TestCertificate.key().toString())
                         .setDataDirectoryCustomizer(dir -> writeHba(dir.toPath()))
                         .start();
                 try (Connection c = superuser(); Statement s = c.createStatement()) {
@@ -133,6 +137,12 @@ final class PgFixture {
 
     static Eden eden(Map<String, String> settings, Map<String, String> options, boolean tls, EdenMetrics metrics)
             throws IOException {
+        return eden(settings, options, tls, metrics, "disable");
+    }
+
+    /** {@code upstreamSslMode}: the endpoint URI's {@code sslmode}, how Eden connects to the test PostgreSQL. */
+    static Eden eden(Map<String, String> settings, Map<String, String> options, boolean tls, EdenMetrics metrics,
+                     String upstreamSslMode) throws IOException {
         ProtocolAdapter adapter = new PostgresAdapterFactory().create(new AdapterContext() {
             @Override
             public EdenMetrics metrics() {
@@ -152,7 +162,7 @@ final class PgFixture {
         Interlay interlay = new Interlay("postgres_interlay", ProtocolId.POSTGRES, new ListenAddress("127.0.0.1", 0),
                 tls, Optional.of("pg"), settings);
         Endpoint endpoint = new Endpoint("pg", EndpointUri.parse("postgres://postgres@127.0.0.1:" + port()
-                + "/postgres?sslmode=disable"), ProtocolId.POSTGRES);
+                + "/postgres?sslmode=" + upstreamSslMode), ProtocolId.POSTGRES);
         return new Eden(adapter, adapter.listen(interlay, route(interlay, endpoint)));
     }
 

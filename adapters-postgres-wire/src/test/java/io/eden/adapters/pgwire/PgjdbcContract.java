@@ -194,6 +194,28 @@ abstract class PgjdbcContract {
     }
 
     @Test
+    void statementsLargerThanEdensBuffersPass() throws Exception {
+        String big = "x".repeat(300_000);
+        try (Connection c = scram(); Statement s = c.createStatement();
+             ResultSet rs = s.executeQuery("SELECT length('" + big + "')")) {
+            rs.next();
+            assertEquals(big.length(), rs.getInt(1));
+        }
+        Properties p = new Properties();
+        p.setProperty("prepareThreshold", "1");
+        try (Connection c = scram(p);
+             PreparedStatement ps = c.prepareStatement("SELECT length(?) + length('" + big + "')")) {
+            for (int i = 0; i < 3; i++) {
+                ps.setString(1, big + i);
+                try (ResultSet rs = ps.executeQuery()) {
+                    rs.next();
+                    assertEquals(2 * big.length() + 1, rs.getInt(1));
+                }
+            }
+        }
+    }
+
+    @Test
     void noticesAndErrorsPassThrough() throws Exception {
         try (Connection c = scram(); Statement s = c.createStatement()) {
             s.execute("DO $$ BEGIN RAISE NOTICE 'hello from plpgsql'; END $$");

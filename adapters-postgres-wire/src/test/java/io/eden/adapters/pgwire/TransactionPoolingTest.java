@@ -3,6 +3,12 @@ package io.eden.adapters.pgwire;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -17,6 +23,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -57,7 +64,9 @@ class TransactionPoolingTest {
     void fiveHundredClientsShareTenServerConnectionsAndAllCommit() throws Exception {
         int clients = 500;
         int transactions = 4;
-        try (PgFixture.Eden eden = PgFixture.eden(Map.of("pool_mode", "transaction", "pool_size", "10"));
+        // three loops whatever the machine: clients and connections move between loops
+        try (PgFixture.Eden eden = PgFixture.eden(Map.of("pool_mode", "transaction", "pool_size", "10"),
+                Map.of("event_loops", "3"), false, io.eden.application.spi.EdenMetrics.NONE);
              Connection admin = PgFixture.superuser(); Statement adminStatement = admin.createStatement()) {
             AtomicInteger maxSeen = new AtomicInteger();
             AtomicBoolean done = new AtomicBoolean();
@@ -115,6 +124,76 @@ class TransactionPoolingTest {
             }
             assertTrue(maxSeen.get() > 0 && maxSeen.get() <= 10, "server connections seen: " + maxSeen.get());
             assertTrue(serverConnections(adminStatement, POOL_USER) <= 10);
+        }
+    }
+
+    @Test
+    void aClientThatStopsReadingAHugeResultHoldsUpNobodyElse() throws Exception {
+        try (PgFixture.Eden eden = PgFixture.eden(Map.of("pool_mode", "transaction", "pool_size", "2"));
+             Socket slow = new Socket("127.0.0.1", eden.port())) {
+            DataOutputStream out = new DataOutputStream(new BufferedOutputStream(slow.getOutputStream()));
+            DataInputStream in = new DataInputStream(new BufferedInputStream(slow.getInputStream()));
+            md5Login(out, in, PgFixture.MD5_USER, PgFixture.MD5_PASSWORD);
+            byte[] sql = "SELECT g, repeat('z', 1000) FROM generate_series(1, 40000) g\0".getBytes(StandardCharsets.UTF_8);
+            out.write('Q');
+            out.writeInt(4 + sql.length);
+            out.write(sql);
+            out.flush();
+            // ~40 MB are on their way and this client reads none of it for a while: Eden must hold
+            // the server back (not buffer it all), and everyone else must go on meanwhile
+            long until = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
+            int queries = 0;
+            try (Connection other = PgFixture.connect(eden.port(), PgFixture.SCRAM_USER, PgFixture.SCRAM_PASSWORD)) {
+                while (System.nanoTime() < until) {
+                    try (Statement st = other.createStatement(); ResultSet rs = st.executeQuery("SELECT 5")) {
+                        rs.next();
+                        assertEquals(5, rs.getInt(1));
+                        queries++;
+                    }
+                }
+            }
+            assertTrue(queries > 10, "the other client ran " + queries + " queries");
+            int rows = 0;
+            while (true) {
+                int type = in.read();
+                byte[] body = new byte[in.readInt() - 4];
+                in.readFully(body);
+                if (type == 'D') {
+                    rows++;
+                } else if (type == 'Z') {
+                    break;
+                } else {
+                    assertTrue(type == 'T' || type == 'C', "unexpected message " + (char) type);
+                }
+            }
+            assertEquals(40000, rows);
+        }
+    }
+
+    /** Logs a raw protocol client in through Eden's MD5 challenge. */
+    private static void md5Login(DataOutputStream out, DataInputStream in, String user, String password) throws Exception {
+        byte[] params = ("user\0" + user + "\0database\0postgres\0\0").getBytes(StandardCharsets.UTF_8);
+        out.writeInt(8 + params.length);
+        out.writeInt(Wire.PROTOCOL_3_0);
+        out.write(params);
+        out.flush();
+        while (true) {
+            int type = in.read();
+            byte[] body = new byte[in.readInt() - 4];
+            in.readFully(body);
+            if (type == 'R' && Wire.getInt(body, 0) == 5) {
+                byte[] salt = java.util.Arrays.copyOfRange(body, 4, 8);
+                byte[] answer = (Scram.md5Response(Scram.md5Stored(password, user), salt) + "\0")
+                        .getBytes(StandardCharsets.US_ASCII);
+                out.write('p');
+                out.writeInt(4 + answer.length);
+                out.write(answer);
+                out.flush();
+            } else if (type == 'E') {
+                throw new AssertionError("login failed: " + Wire.errorFields(body, body.length)[1]);
+            } else if (type == 'Z') {
+                return;
+            }
         }
     }
 
