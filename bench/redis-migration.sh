@@ -26,14 +26,16 @@
 #      reports for them (SET and GET together). SETs are dual-written (old_authoritative) while
 #      the migration runs, so "during" includes the mirror of every write, as in a real migration.
 #      The load's 10,000 `key:*` strings land on the source before this copy, so copy 3 moves
-#      those too; copies 1 and 2 moved exactly the generated data.
+#      those too; copies 1 and 2 moved exactly the generated data. Then, with the copy done and
+#      the migration still mirroring, IDLE_RUNS runs more: what the dual writes alone cost, so
+#      the copy's own share of "during" can be told apart.
 # Keys/s = keys on the target at the end (DBSIZE) / wall time. MB = the source's used_memory after
 # loading minus before (the data set as the source holds it in memory; 1 MB = 10^6 bytes), the same
 # number for Eden and MIGRATE. Eden's own keys_per_second and bytes_copied (the DUMP payload bytes)
 # are printed too. Each target's DBSIZE is checked against the source's.
 #
 # Env: KEYS (1000000), LARGE_MB (20; 0 for none), BATCH (1000: SCAN COUNT for MIGRATE; Eden uses its
-# default copy-batch-keys, also 1000), MIGRATE_PIPELINE (4), MIGRATE_TIMEOUT_MS (5000),
+# default copy-batch-keys, 2000), MIGRATE_PIPELINE (4), MIGRATE_TIMEOUT_MS (5000),
 # LOAD_REQUESTS (50000 per test per run), LOAD_CLIENTS (50), LOAD_PIPELINE (16), IDLE_RUNS (5),
 # KEEP_WORK=1 keeps the temporary directory (logs) at the end.
 set -euo pipefail
@@ -187,6 +189,10 @@ wait "$load_pid" || true
 sleep 1 # the last mirrored writes
 t3_keys=$(dbsize "$t3_port")
 src_keys_end=$(dbsize "$src_port")
+# the same load with the copy done and every write still mirrored: what dual writes alone cost
+log "client load through Eden, dual writes after the copy ($idle_runs runs)..."
+: >"$work/mirrored.csv"
+for _ in $(seq "$idle_runs"); do bench_run "$work/mirrored.csv"; done
 api POST /migrations/copy_loaded/rollback '{"reason": "bench: done"}'
 log "client load through Eden, idle again ($idle_runs runs)..."
 : >"$work/idle-after.csv"
@@ -230,6 +236,8 @@ idle = idle_before + idle_after
 all_during = runs(f"{w}/during.csv")
 during = runs(f"{w}/during.csv", e3["posted"], e3["end"])
 idle_ops, during_ops = ops(idle), ops(during)
+mirrored = runs(f"{w}/mirrored.csv")
+mirrored_ops = ops(mirrored)
 
 def row(name, keys_on_target, src, secs, mb):
     ok = "yes" if keys_on_target == src else f"NO ({keys_on_target} of {src})"
@@ -266,9 +274,14 @@ if during_ops:
     print(f"| during the copy | {during_ops:,.0f} | {len(during)} of {len(all_during)} ({inside:.1f} s of the {e3['seconds']:.1f} s copy) |")
 else:
     print(f"| during the copy | n/a: no run fit inside the {e3['seconds']:.1f} s copy | 0 of {len(all_during)} |")
+if mirrored_ops:
+    print(f"| dual writes only (copy done, before the rollback) | {mirrored_ops:,.0f} | {len(mirrored)} |")
 ratio = during_ops / idle_ops if during_ops else None
 print(f"({load})")
 print(f"during / idle: {ratio:.2f}x" if ratio else "during / idle: n/a")
+if mirrored_ops:
+    print(f"dual writes only / idle: {mirrored_ops / idle_ops:.2f}x"
+          + (f"; during the copy / dual writes only: {during_ops / mirrored_ops:.2f}x" if during_ops else ""))
 print()
 goal = lambda ok: "met" if ok else "NOT met"
 print(f"goal keys/s >= 150,000 (Eden, no load):  {eden_kps:,.0f}  {goal(eden_kps >= 150000)}")

@@ -41,6 +41,7 @@ final class RedisAdapterOptions {
     static final String VALIDATE_TTL_TOLERANCE_MS = "validate-ttl-tolerance-ms";
     static final String REPAIR_ATTEMPTS = "repair-attempts";
     static final String COPY_BIG_KEY_BYTES = "copy-big-key-bytes";
+    static final String COPY_CLIENT_SHARE = "copy-client-share";
 
     private RedisAdapterOptions() {
     }
@@ -53,7 +54,8 @@ final class RedisAdapterOptions {
                     number(options, COPY_RATE_LIMIT, defaults.rateLimit()),
                     number(options, VALIDATE_TTL_TOLERANCE_MS, defaults.ttlToleranceMillis()),
                     Math.toIntExact(number(options, REPAIR_ATTEMPTS, defaults.repairAttempts())),
-                    size(options, COPY_BIG_KEY_BYTES, defaults.bigKeyBytes()));
+                    size(options, COPY_BIG_KEY_BYTES, defaults.bigKeyBytes()),
+                    decimal(options, COPY_CLIENT_SHARE, defaults.clientShare()));
         } catch (ArithmeticException e) {
             throw new IllegalArgumentException("a redis option is out of range: " + options, e);
         } catch (IllegalArgumentException e) {
@@ -129,6 +131,18 @@ final class RedisAdapterOptions {
             return Long.parseLong(value.strip());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(name + " must be a whole number, got '" + value + "'");
+        }
+    }
+
+    private static double decimal(Map<String, String> options, String name, double fallback) {
+        String value = options.get(name);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Double.parseDouble(value.strip());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(name + " must be a number, got '" + value + "'");
         }
     }
 

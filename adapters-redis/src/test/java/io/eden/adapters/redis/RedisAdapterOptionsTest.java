@@ -77,4 +77,16 @@ class RedisAdapterOptionsTest {
                         "tls-key-file", certs.ecServerKeySec1().toString())));
         assertTrue(mismatch.getMessage().contains("does not belong"), mismatch.getMessage());
     }
+
+    @Test
+    void the_copy_yields_to_clients_as_configured_and_nonsense_is_refused() {
+        assertEquals(8.0, RedisAdapterOptions.parseMovement(Map.of()).clientShare());
+        assertEquals(0.5, RedisAdapterOptions.parseMovement(Map.of("copy-client-share", "0.5")).clientShare());
+        assertEquals(0.0, RedisAdapterOptions.parseMovement(Map.of("copy-client-share", "0")).clientShare());
+        for (String bad : new String[] {"-1", "101", "NaN", "often"}) {
+            IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+                    () -> RedisAdapterOptions.parseMovement(Map.of("copy-client-share", bad)));
+            assertTrue(refused.getMessage().contains("copy-client-share"), refused.getMessage());
+        }
+    }
 }

@@ -188,7 +188,7 @@ class RedisDataMovementTest {
             Movements movements = new Movements();
             // no client here: an adapter with the movement's settings, not listening, is all it takes
             try (var adapter = new RedisProtocolAdapter(new RecordingMetrics(), ProxySettings.DEFAULTS,
-                    new MovementSettings(1000, 0, 2000, 3, 64 * 1024))) {
+                    new MovementSettings(1000, 0, 2000, 3, 64 * 1024, MovementSettings.DEFAULTS.clientShare()))) {
                 DataMovement movement = adapter.startDataMovement(movements.request(from, to,
                         DataMode.Replace.REPLACE, new FailureHandling.RollbackAll()));
                 try {

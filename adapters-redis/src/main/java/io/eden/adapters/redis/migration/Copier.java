@@ -27,7 +27,6 @@ final class Copier {
     private static final Logger LOG = LoggerFactory.getLogger(Copier.class);
     private static final long CHECKPOINT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
     /** Pause per unit of batch time while clients are busy: the copier then holds lanes a quarter of the time. */
-    private static final double CLIENT_SHARE = 3.0;
 
     private final String name;
     private final LaneGate gate;
@@ -127,6 +126,7 @@ final class Copier {
         List<KeyCopier.Outcome> outcomes = new ArrayList<>();
         List<List<byte[]>> byLane = LaneBatches.split(gate, keys);
         long started = System.nanoTime();
+        long clientCommands = gate.clientCommands();
         boolean clientsBusy = false;
         int previousLane = -1;
         KeyCopier.Pending previous = null;
@@ -159,19 +159,23 @@ final class Copier {
                     gate.release(lane);
                 }
             }
-            if (clientsBusy) {
+            if (clientsBusy || gate.clientCommands() != clientCommands) {
                 yieldToClients(System.nanoTime() - started);
             }
         }
     }
 
     /**
-     * While clients are busy on the lanes, the copier pauses after each batch for a while in
-     * proportion to the batch's time: a client's pipeline that touches a held lane waits for the
-     * hold, so a copier that never paused would set the pace for every client.
+     * While clients are busy (they sent commands during the batch, or were on a lane when it was
+     * taken), the copier pauses after each batch for copy-client-share times the batch's time: a
+     * client's pipeline that touches a held lane waits for the hold, and the copy's DUMPs and
+     * RESTOREs take the same cores as the clients' commands, so a copier that never paused would
+     * set the pace for every client.
      */
     private void yieldToClients(long batchNanos) {
-        LockSupport.parkNanos(this, (long) (batchNanos * CLIENT_SHARE));
+        if (settings.clientShare() > 0) {
+            LockSupport.parkNanos(this, (long) (batchNanos * settings.clientShare()));
+        }
     }
 
     private void record(KeyCopier.Outcome outcome) {

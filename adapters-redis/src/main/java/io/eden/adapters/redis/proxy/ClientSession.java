@@ -645,6 +645,7 @@ final class ClientSession implements ClientLoop.Handler {
     private void counted(long dispatchedAt) {
         if (refusal == null) {
             commands.increment();
+            lanes.clientCommands.increment();
             metrics.requestLatency.recordNanos(dispatchedAt - readAt);
         }
     }

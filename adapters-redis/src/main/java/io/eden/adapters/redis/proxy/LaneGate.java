@@ -68,6 +68,11 @@ public final class LaneGate {
         lanes.mirrors = observer == null ? MirrorObserver.NONE : observer;
     }
 
+    /** Commands the interlay's clients have sent so far (any identity, lanes or pinned). */
+    public long clientCommands() {
+        return lanes.clientCommands.sum();
+    }
+
     /** How long the oldest command sent to {@code side} on the lanes has waited for its reply, in ms. */
     public long oldestInflightMillis(Side side) {
         return TimeUnit.NANOSECONDS.toMillis(lanes.oldestInflightNanos(side));

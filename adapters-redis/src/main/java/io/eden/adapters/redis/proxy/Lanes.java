@@ -28,6 +28,8 @@ final class Lanes {
     final AtomicInteger sourceConnections = new AtomicInteger();
     final AtomicInteger targetConnections = new AtomicInteger();
     final AtomicInteger pinnedConnections = new AtomicInteger();
+    /** Client commands taken so far: the copier yields while this moves. */
+    final java.util.concurrent.atomic.LongAdder clientCommands = new java.util.concurrent.atomic.LongAdder();
     volatile MirrorObserver mirrors = MirrorObserver.NONE;
     private final LaneLock[] locks;
     private final String interlayId;
