@@ -10,6 +10,7 @@ import io.eden.adapters.http.json.MalformedJsonException;
 import io.eden.adapters.http.json.OneOf;
 import io.eden.application.error.ConflictException;
 import io.eden.application.error.NotFoundException;
+import io.eden.application.spi.EndpointUnavailableException;
 import io.eden.application.spi.UnsupportedCapabilityException;
 import io.eden.domain.model.IllegalPhaseChangeException;
 import io.eden.domain.error.InvalidValueException;
@@ -43,6 +44,10 @@ final class ErrorResponses {
             case IllegalPhaseChangeException e -> error(409, new PhaseError("illegal_phase_change", e.getMessage(),
                     e.current().wireName(), e.requested().wireName()));
             case UnsupportedCapabilityException e -> plain(501, "not_implemented", e.getMessage());
+            case EndpointUnavailableException e -> {
+                LOG.warn("{} {}: {}", method, route, e.getMessage());
+                yield plain(503, "endpoint_unavailable", e.getMessage());
+            }
             default -> {
                 LOG.error("{} {} failed", method, route, failure);
                 yield plain(500, "internal", "internal error; the server log has the details");

@@ -2,6 +2,7 @@ package io.eden.adapters.redis;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.eden.adapters.redis.migration.MovementSettings;
@@ -13,6 +14,7 @@ import io.eden.adapters.redis.support.MovingRoute;
 import io.eden.adapters.redis.support.RealRedis;
 import io.eden.adapters.redis.support.RecordingMetrics;
 import io.eden.application.spi.DataMovement;
+import io.eden.application.spi.EndpointUnavailableException;
 import io.eden.application.spi.ValidationReport;
 import io.eden.domain.model.DataMode;
 import io.eden.domain.model.Endpoint;
@@ -112,6 +114,10 @@ class RedisDataMovementTest {
                     assertTrue(listed.contains("db0:list:7 (expires on the target only)"), listed);
                     await(() -> movement.progress().divergentKeys() == 0, Duration.ofSeconds(10));
                     assertTrue(movement.validate().clean(), "repaired from the source");
+                    target.close();
+                    EndpointUnavailableException down = assertThrows(EndpointUnavailableException.class,
+                            movement::validate, "a validation with the target down is the database's failure");
+                    assertTrue(down.getMessage().startsWith("validation of "), down.getMessage());
                 } finally {
                     movement.close();
                 }

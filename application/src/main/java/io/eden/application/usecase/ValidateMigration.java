@@ -19,7 +19,8 @@ import java.util.Map;
  * Compares source and target of every interlay now; the combined report shows in the status.
  * Before a cutover this is the {@code validating} phase: a replicating migration enters it while
  * the comparison runs and stays there when both sides agree, or goes back to replicating when
- * they do not. After a cutover has begun the report is only recorded.
+ * they do not or the comparison fails (a database down). After a cutover has begun the report
+ * is only recorded.
  */
 public final class ValidateMigration {
     private static final int FIRST_DIFFERENCES = 20;
@@ -49,7 +50,16 @@ public final class ValidateMigration {
         if (migration.phase() == Phase.REPLICATING) {
             changes.apply(migrationId, m -> m.moveTo(Phase.VALIDATING, "validation requested", clock.instant()));
         }
-        ValidationReport report = compare(movements);
+        ValidationReport report;
+        try {
+            report = compare(movements);
+        } catch (RuntimeException e) {
+            // no answer is no agreement: an earlier clean report must not carry it to a cutover
+            changes.apply(migrationId, m -> m.phase() == Phase.VALIDATING
+                    ? m.moveTo(Phase.REPLICATING, "validation failed: " + e.getMessage(), clock.instant())
+                    : new Migration.Change(m, List.of()));
+            throw e;
+        }
         runtime.validated(migrationId, report);
         if (!report.clean()) {
             changes.apply(migrationId, m -> m.phase() == Phase.VALIDATING

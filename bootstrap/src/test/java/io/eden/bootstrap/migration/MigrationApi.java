@@ -90,7 +90,11 @@ final class MigrationApi {
     }
 
     Reply validate() {
-        return expect(200, api.post(base + "/validate", null), "POST /validate");
+        return validate(200);
+    }
+
+    Reply validate(int status) {
+        return expect(status, api.post(base + "/validate", null), "POST /validate");
     }
 
     Reply rollback() {

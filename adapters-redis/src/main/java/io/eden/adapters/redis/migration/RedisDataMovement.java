@@ -5,6 +5,7 @@ import io.eden.adapters.redis.proxy.MirrorObserver;
 import io.eden.adapters.redis.proxy.ProxySettings;
 import io.eden.application.spi.DataMovement;
 import io.eden.application.spi.DataMovementRequest;
+import io.eden.application.spi.EndpointUnavailableException;
 import io.eden.application.spi.ValidationReport;
 import io.eden.domain.model.DataMode;
 import io.eden.domain.model.FailureHandling;
@@ -246,7 +247,7 @@ public final class RedisDataMovement implements DataMovement, MirrorObserver {
             LockSupport.unpark(worker);
             return new ValidationReport(result.at(), result.compared(), result.differences().size(), first);
         } catch (IOException e) {
-            throw new IllegalStateException("validation of " + name + " failed: " + e.getMessage(), e);
+            throw new EndpointUnavailableException("validation of " + name + " failed: " + e.getMessage(), e);
         }
     }
 
