@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Reads the {@code --option redis.NAME=VALUE} settings of this protocol. Sizes take Redis's
@@ -123,26 +124,23 @@ final class RedisAdapterOptions {
     }
 
     private static long number(Map<String, String> options, String name, long fallback) {
-        String value = options.get(name);
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            return Long.parseLong(value.strip());
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a whole number, got '" + value + "'");
-        }
+        return parsed(options, name, fallback, Long::parseLong, "a whole number");
     }
 
     private static double decimal(Map<String, String> options, String name, double fallback) {
+        return parsed(options, name, fallback, Double::parseDouble, "a number");
+    }
+
+    private static <T> T parsed(Map<String, String> options, String name, T fallback,
+                                Function<String, T> parse, String kind) {
         String value = options.get(name);
         if (value == null) {
             return fallback;
         }
         try {
-            return Double.parseDouble(value.strip());
+            return parse.apply(value.strip());
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(name + " must be a number, got '" + value + "'");
+            throw new IllegalArgumentException(name + " must be " + kind + ", got '" + value + "'");
         }
     }
 

@@ -55,19 +55,20 @@ public final class ValidateMigration {
             report = compare(movements);
         } catch (RuntimeException e) {
             // no answer is no agreement: an earlier clean report must not carry it to a cutover
-            changes.apply(migrationId, m -> m.phase() == Phase.VALIDATING
-                    ? m.moveTo(Phase.REPLICATING, "validation failed: " + e.getMessage(), clock.instant())
-                    : new Migration.Change(m, List.of()));
+            backToReplicating(migrationId, "validation failed: " + e.getMessage());
             throw e;
         }
         runtime.validated(migrationId, report);
         if (!report.clean()) {
-            changes.apply(migrationId, m -> m.phase() == Phase.VALIDATING
-                    ? m.moveTo(Phase.REPLICATING, "validation found " + report.differences() + " differences",
-                    clock.instant())
-                    : new Migration.Change(m, List.of()));
+            backToReplicating(migrationId, "validation found " + report.differences() + " differences");
         }
         return views.status(lookup.migration(migrationId));
+    }
+
+    private void backToReplicating(String migrationId, String reason) {
+        changes.apply(migrationId, m -> m.phase() == Phase.VALIDATING
+                ? m.moveTo(Phase.REPLICATING, reason, clock.instant())
+                : new Migration.Change(m, List.of()));
     }
 
     private ValidationReport compare(Map<String, DataMovement> movements) {

@@ -26,7 +26,6 @@ import org.slf4j.LoggerFactory;
 final class Copier {
     private static final Logger LOG = LoggerFactory.getLogger(Copier.class);
     private static final long CHECKPOINT_EVERY_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
-    /** Pause per unit of batch time while clients are busy: the copier then holds lanes a quarter of the time. */
 
     private final String name;
     private final LaneGate gate;

@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -29,7 +30,7 @@ final class Lanes {
     final AtomicInteger targetConnections = new AtomicInteger();
     final AtomicInteger pinnedConnections = new AtomicInteger();
     /** Client commands taken so far: the copier yields while this moves. */
-    final java.util.concurrent.atomic.LongAdder clientCommands = new java.util.concurrent.atomic.LongAdder();
+    final LongAdder clientCommands = new LongAdder();
     volatile MirrorObserver mirrors = MirrorObserver.NONE;
     private final LaneLock[] locks;
     private final String interlayId;
