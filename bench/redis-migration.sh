@@ -37,7 +37,8 @@
 # Env: KEYS (1000000), LARGE_MB (20; 0 for none), BATCH (1000: SCAN COUNT for MIGRATE; Eden uses its
 # default copy-batch-keys, 2000), MIGRATE_PIPELINE (4), MIGRATE_TIMEOUT_MS (5000),
 # LOAD_REQUESTS (50000 per test per run), LOAD_CLIENTS (50), LOAD_PIPELINE (16), IDLE_RUNS (5),
-# KEEP_WORK=1 keeps the temporary directory (logs) at the end.
+# KEEP_WORK=1 keeps the temporary directory (logs) at the end. EDEN_OPTIONS adds Eden options, e.g.
+# EDEN_OPTIONS="--option redis.copy-batch-keys=5000".
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -98,7 +99,7 @@ for attempt in $(seq 10); do
 done
 token="bench-token-$(date +%s)-0123456789"
 "$JAVA_HOME/bin/java" -jar "$work/eden-server.jar" --listen "127.0.0.1:$eden_port" --api "127.0.0.1:$api_port" --store memory: \
-    --data "$work/eden-data" --api-token "$token" >"$work/eden.log" 2>&1 &
+    --data "$work/eden-data" --api-token "$token" ${EDEN_OPTIONS:-} >"$work/eden.log" 2>&1 &
 eden_pid=$!
 pids+=($eden_pid)
 
