@@ -26,7 +26,8 @@ final class PgMetrics {
         this.noEndpointErrors = error("no_endpoint");
         Map<String, String> labels = Map.of("protocol", PROTOCOL);
         this.requestLatency = metrics.latency("eden_proxy_latency_ms",
-                "Time Eden adds to a request: from the client's message read to its bytes written upstream", labels);
+                "Time Eden adds to a request: from the read of a client's messages to the last of them"
+                + " queued upstream; one sample per read", labels);
         this.poolWait = metrics.latency("eden_pool_wait_ms",
                 "Time a client waited for a pooled server connection", labels);
     }

@@ -34,7 +34,8 @@ public final class ProxyMetrics {
         this.mirrorErrors = error(metrics, "mirror_error");
         this.mirrorDivergence = error(metrics, "mirror_divergence");
         this.requestLatency = metrics.latency("eden_proxy_latency_ms",
-                "Time Eden adds to a request: from the command fully read to its bytes written upstream",
+                "Time Eden adds to a request: from the read of a client's messages to the last of them"
+                + " queued upstream; one sample per read",
                 Map.of("protocol", PROTOCOL));
     }
 
