@@ -6,6 +6,11 @@
 #   ROUNDS=3 REQUESTS=100000 bench/redis-proxy.sh
 # EDEN_OPTIONS adds Eden options, e.g. EDEN_OPTIONS="--option redis.lanes=4"; JAVA_OPTS its JVM's,
 # e.g. JAVA_OPTS=-Deden.redis.loops=2 (client event loops; default: half the cores, at least one).
+# PIN (1): the server side (redis-server and the proxy measured) runs on the first half of the CPUs,
+# redis-benchmark on the rest, as a load generator on its own machine would. Unpinned (PIN=0), a
+# 2-CPU run is bimodal: the kernel puts the proxy on redis-server's CPU (batches form: Eden ~120k
+# GET/s) or on the other (every command wakes the other CPU: ~55k), anew in each redis-benchmark
+# run, so a median of three says more about the scheduler than about the proxy.
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -24,6 +29,19 @@ if [ ${#need[@]} -gt 0 ]; then
 fi
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
+cpus=$(nproc)
+if [ "${PIN:-1}" = 1 ] && [ "$cpus" -ge 2 ] && command -v taskset >/dev/null; then
+    server_cpus="0-$((cpus / 2 - 1))"
+    load_cpus="$((cpus / 2))-$((cpus - 1))"
+    placement="server side (redis-server, proxy) on CPUs $server_cpus, redis-benchmark on CPUs $load_cpus"
+    on_server=(taskset -c "$server_cpus")
+    on_load=(taskset -c "$load_cpus")
+else
+    placement="unpinned"
+    on_server=()
+    on_load=()
+fi
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 redis_port=$(free_port); eden_port=$(free_port); api_port=$(free_port); nc_port=$(free_port)
 work="$(mktemp -d)"
@@ -31,7 +49,7 @@ pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null || true; rm -rf "$work"; }
 trap cleanup EXIT
 
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 \
+"${on_server[@]}" redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 \
     --logfile "$work/redis.log" &
 pids+=($!)
 
@@ -42,14 +60,14 @@ if [ ! -f "$jar" ]; then
 fi
 token="bench-token-$(date +%s)-0123456789"
 # shellcheck disable=SC2086 # the options are words
-"$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -jar "$jar" --listen "127.0.0.1:$eden_port" --api "127.0.0.1:$api_port" \
+"${on_server[@]}" "$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -jar "$jar" --listen "127.0.0.1:$eden_port" --api "127.0.0.1:$api_port" \
     --store memory: --data "$work/eden-data" --api-token "$token" --option redis.max-clients=20000 \
     ${EDEN_OPTIONS:-} >"$work/eden.log" 2>&1 &
 eden_pid=$!
 pids+=($eden_pid)
 
 sed -e "s/@NUTCRACKER_PORT@/$nc_port/" -e "s/@REDIS_PORT@/$redis_port/" "$here/nutcracker.yml.in" >"$work/nutcracker.yml"
-nutcracker -c "$work/nutcracker.yml" -o "$work/nutcracker.log" &
+"${on_server[@]}" nutcracker -c "$work/nutcracker.yml" -o "$work/nutcracker.log" &
 pids+=($!)
 
 for _ in $(seq 120); do curl -fs -o /dev/null "http://127.0.0.1:$api_port/healthz" && break; sleep 0.5; done
@@ -64,12 +82,12 @@ declare -A ports=([direct]=$redis_port [eden]=$eden_port [nutcracker]=$nc_port)
 results="$work/results.csv"
 echo "round,case,target,rps,p50,p99" >"$results"
 # warm-up (JIT) so the first measured round is not Eden's compile time
-redis-benchmark -p "$eden_port" -t set,get -n 200000 -c 50 -P 16 -r 100000 -q >/dev/null 2>&1 || true
+"${on_load[@]}" redis-benchmark -p "$eden_port" -t set,get -n 200000 -c 50 -P 16 -r 100000 -q >/dev/null 2>&1 || true
 for round in $(seq "$rounds"); do
     for c in "${cases[@]}"; do
         read -r test clients pipeline <<<"$c"
         for target in direct eden nutcracker; do
-            line=$(redis-benchmark -h 127.0.0.1 -p "${ports[$target]}" -t "${test,,}" -n "$requests" -c "$clients" \
+            line=$("${on_load[@]}" redis-benchmark -h 127.0.0.1 -p "${ports[$target]}" -t "${test,,}" -n "$requests" -c "$clients" \
                 -P "$pipeline" -r 100000 --csv 2>/dev/null | grep "^\"$test\"" | head -1)
             IFS=, read -r _ rps _ _ p50 _ p99 _ <<<"${line//\"/}"
             echo "$round,$test c=$clients P=$pipeline,$target,$rps,$p50,$p99" >>"$results"
@@ -83,7 +101,7 @@ kill "$eden_pid" 2>/dev/null || true
 wait "$eden_pid" 2>/dev/null || true
 eden_port=$(free_port); api_port=$(free_port)
 # shellcheck disable=SC2086
-"$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -jar "$jar" --listen "127.0.0.1:$eden_port" --api "127.0.0.1:$api_port" \
+"${on_server[@]}" "$JAVA_HOME/bin/java" ${JAVA_OPTS:-} -jar "$jar" --listen "127.0.0.1:$eden_port" --api "127.0.0.1:$api_port" \
     --store memory: --data "$work/eden-data-2" --api-token "$token" --option redis.max-clients=20000 \
     ${EDEN_OPTIONS:-} >"$work/eden2.log" 2>&1 &
 eden_pid=$!
@@ -93,7 +111,7 @@ curl -fs "http://127.0.0.1:$api_port/api/v1/endpoints" -H "Content-Type: applica
     -H "Authorization: Bearer $token" -d "{\"id\": \"bench\", \"uri\": \"redis://127.0.0.1:$redis_port\"}" >/dev/null
 redis-cli -p "$eden_port" PING >/dev/null
 rss_before=$(awk '/VmRSS/ {print $2}' "/proc/$eden_pid/status")
-coproc IDLE { python3 "$here/idle_clients.py" 127.0.0.1 "$eden_port" "$idle"; }
+coproc IDLE { "${on_load[@]}" python3 "$here/idle_clients.py" 127.0.0.1 "$eden_port" "$idle"; }
 read -r idle_line <&"${IDLE[0]}"
 sleep 2
 rss_idle=$(awk '/VmRSS/ {print $2}' "/proc/$eden_pid/status")
@@ -117,4 +135,5 @@ for c in cases:
           f"{e / n:>11.2f}{e / d:>12.2f}")
 print(f"(medians of {len(set(r['round'] for r in rows))} interleaved rounds; latencies in ms)")
 PY
+echo "CPU placement: $placement"
 echo "Eden resident memory (fresh process): $((rss_before / 1024)) MB before, $((rss_idle / 1024)) MB with $idle idle clients ($idle_line); redis-server sees $upstream_clients clients"
