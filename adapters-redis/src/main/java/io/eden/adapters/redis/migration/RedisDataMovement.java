@@ -60,7 +60,8 @@ public final class RedisDataMovement implements DataMovement, MirrorObserver {
         this.proxy = proxy;
         this.settings = settings;
         this.authority = authority;
-        this.worker = Thread.ofVirtual().name("eden-redis-move-" + request.assignment().interlayId()).unstarted(this::work);
+        this.worker = Thread.ofPlatform().daemon().name("eden-redis-move-" + request.assignment().interlayId())
+                .unstarted(this::work);
     }
 
     /**
