@@ -654,7 +654,7 @@ final class ClientSession implements ClientLoop.Handler {
     /**
      * Counts the commands dispatched since the read, and records the time Eden took from the read
      * to the last of them on its way: one clock read and one histogram sample per read, not per
-     * command, which for a pipelining client was a fifth of the loop's work.
+     * command, which for a pipelining client was over a tenth of the loop's work.
      */
     private void recordBatch() {
         int n = batchCommands;
