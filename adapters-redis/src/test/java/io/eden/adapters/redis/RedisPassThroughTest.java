@@ -219,6 +219,26 @@ class RedisPassThroughTest {
     }
 
     @Test
+    void a_pipeline_counts_every_command_but_gives_one_latency_sample_per_read() throws IOException {
+        long before = eden.commandsForwarded();
+        long latencySamples = eden.metrics.count("eden_proxy_latency_ms", Map.of("protocol", "redis"));
+        StringBuilder pipeline = new StringBuilder();
+        for (int i = 0; i < 100; i++) {
+            pipeline.append("*3\r\n$3\r\nSET\r\n$9\r\npipelined\r\n$").append(String.valueOf(i).length()).append("\r\n")
+                    .append(i).append("\r\n");
+        }
+        try (RawClient client = new RawClient(eden.port())) {
+            client.send(pipeline.toString()); // about 3 KB in one write: one read, or a few
+            for (int i = 0; i < 100; i++) {
+                assertEquals("+OK", client.readLine());
+            }
+        }
+        assertEquals(100, eden.commandsForwarded() - before, "every pipelined command is counted");
+        long samples = eden.metrics.count("eden_proxy_latency_ms", Map.of("protocol", "redis")) - latencySamples;
+        assertTrue(samples >= 1 && samples <= 10, "one latency sample per read, not per command: " + samples);
+    }
+
+    @Test
     void closing_the_listener_disconnects_its_clients_and_stops_accepting() throws Exception {
         try (EdenUnderTest own = EdenUnderTest.proxying(redis.endpoint()); Jedis client = own.jedis()) {
             assertEquals("PONG", client.ping());
