@@ -8,9 +8,9 @@
 # e.g. JAVA_OPTS=-Deden.redis.loops=2 (client event loops; default: half the cores, at least one).
 # PIN (1): the server side (redis-server and the proxy measured) runs on the first half of the CPUs,
 # redis-benchmark on the rest, as a load generator on its own machine would. Unpinned (PIN=0), a
-# 2-CPU run is bimodal: the kernel puts the proxy on redis-server's CPU (batches form: Eden ~120k
-# GET/s) or on the other (every command wakes the other CPU: ~55k), anew in each redis-benchmark
-# run, so a median of three says more about the scheduler than about the proxy.
+# 2-CPU run is bimodal: the kernel puts the proxy on redis-server's CPU (Eden ~100k-120k GET/s)
+# or on the other (~55k: the loop and Redis wake for a few commands at a time), anew in each
+# redis-benchmark run, so a median of three says more about the scheduler than about the proxy.
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
