@@ -10,6 +10,8 @@
 # Each round runs every case once on each path, the paths in a rotating order, so a neighbour's
 # load hits all three alike; the table shows the median of the rounds (per-round numbers go to
 # stderr). Runs with more than 100 clients last 3x longer: their logins (SCRAM) take seconds.
+# Each run also records the CPU time (user + system) of pgbench, PostgreSQL and the proxy per
+# transaction, and how much CPU time stayed idle; a second table shows the medians.
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -47,6 +49,10 @@ if ! command -v pgbouncer >/dev/null; then
     echo "installing pgbouncer..." >&2
     (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq pgbouncer) >&2
 fi
+if [ ! -x /usr/bin/time ]; then
+    echo "installing time..." >&2
+    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq time) >&2
+fi
 ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 # --- Eden jar: built from this checkout (the PostgreSQL adapter and the server) ---
@@ -83,7 +89,8 @@ token="bench-$(date +%s)"
     --api "127.0.0.1:$API_PORT" --api-token "$token" \
     --option postgres.pool_mode=transaction --option "postgres.pool_size=$POOL_SIZE" \
     ${EVENT_LOOPS:+--option "postgres.event_loops=$EVENT_LOOPS"} >"$work/eden.log" 2>&1 &
-pids+=($!)
+eden_pid=$!
+pids+=($eden_pid)
 for _ in $(seq 1 100); do curl -fs "http://127.0.0.1:$API_PORT/api/v1/endpoints" -H "Authorization: Bearer $token" >/dev/null 2>&1 && break; sleep 0.2; done
 curl -fs "http://127.0.0.1:$API_PORT/api/v1/endpoints" -H "Content-Type: application/json" \
     -H "Authorization: Bearer $token" \
@@ -120,13 +127,31 @@ fi
 for _ in $(seq 1 50); do "$PGBIN/psql" -qAt -h 127.0.0.1 -p "$BOUNCER_PORT" -U "$USER_NAME" -c "select 1" "$USER_NAME" >/dev/null 2>&1 && break; sleep 0.2; done
 
 # --- runs ---
-declare -A TPS LAT
+EDEN_PID=$eden_pid
+BOUNCER_PID=$(cat "$work/bouncer.pid")
+HZ=$(getconf CLK_TCK)
+# CPU time (user + system, clock ticks) of a process; of PostgreSQL: every live process plus the
+# postmaster's exited children, so backends that come and go during a run are counted
+ticks() { local t; t=$(awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null); echo "${t:-0}"; }
+pg_ticks() {
+    local sum=0 pid postmaster
+    postmaster=$(head -1 "$work/pgdata/postmaster.pid")
+    for pid in $(pgrep -u postgres -x postgres); do sum=$((sum + $(ticks "$pid"))); done
+    echo $((sum + $(awk '{print $16 + $17}' "/proc/$postmaster/stat")))
+}
+idle_ticks() { awk '/^cpu / {print $5 + $6}' /proc/stat; }
+declare -A TPS LAT CPU
 run() { # target port mode clients: appends this round's TPS and latency (or "failed") to the lists
     local jobs=$(( $4 < 4 ? $4 : 4 ))
     local out
     local seconds=$(( $4 > 100 ? 3 * DURATION : DURATION ))
-    out="$(timeout $(( seconds + 120 )) "$PGBIN/pgbench" -n -S -M "$3" -c "$4" -j "$jobs" -T "$seconds" -h 127.0.0.1 -p "$2" -U "$USER_NAME" "$USER_NAME" 2>&1 || true)"
-    local tps lat failed
+    local proxy_pid
+    case $1 in eden) proxy_pid=$EDEN_PID ;; pgbouncer) proxy_pid=$BOUNCER_PID ;; *) proxy_pid= ;; esac
+    local pg0 proxy0 idle0 pg1 proxy1 idle1
+    pg0=$(pg_ticks); proxy0=$([ -n "$proxy_pid" ] && ticks "$proxy_pid" || echo 0); idle0=$(idle_ticks)
+    out="$(timeout $(( seconds + 120 )) /usr/bin/time -f "pgbench cpu %U %S" "$PGBIN/pgbench" -n -S -M "$3" -c "$4" -j "$jobs" -T "$seconds" -h 127.0.0.1 -p "$2" -U "$USER_NAME" "$USER_NAME" 2>&1 || true)"
+    pg1=$(pg_ticks); proxy1=$([ -n "$proxy_pid" ] && ticks "$proxy_pid" || echo 0); idle1=$(idle_ticks)
+    local tps lat failed cpu=n/a
     tps="$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' <<<"$out")"
     lat="$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$out")"
     failed="$(grep -c 'aborted\|error' <<<"$out" || true)"
@@ -134,8 +159,18 @@ run() { # target port mode clients: appends this round's TPS and latency (or "fa
         echo "$1 -M $3 -c $4: pgbench reported errors:" >&2
         grep -m3 'aborted\|error\|FATAL\|fatal' <<<"$out" >&2 || tail -3 <<<"$out" >&2 || true
         tps="failed"; lat="n/a"
+    else
+        # µs of CPU per transaction: pgbench, PostgreSQL, the proxy; and the share of CPU time idle
+        local txns bench
+        txns="$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' <<<"$out")"
+        bench="$(sed -n 's/^pgbench cpu \([0-9.]*\) \([0-9.]*\)$/\1 \2/p' <<<"$out")"
+        cpu="$(awk -v t="$txns" -v b="$bench" -v pg=$((pg1 - pg0)) -v px=$((proxy1 - proxy0)) \
+            -v idle=$((idle1 - idle0)) -v hz="$HZ" -v cpus="$(nproc)" -v s="$seconds" 'BEGIN {
+                split(b, u, " "); printf "%.1f/%.1f/%.1f/%.0f ", (u[1] + u[2]) * 1e6 / t, pg * 1e6 / hz / t,
+                px * 1e6 / hz / t, 100 * idle / hz / (cpus * s) }')"
+        CPU[$1,$3,$4]+="$cpu "
     fi
-    echo "  round $round: $1 -M $3 -c $4: tps $tps, latency $lat ms" >&2
+    echo "  round $round: $1 -M $3 -c $4: tps $tps, latency $lat ms, CPU µs/txn pgbench/postgres/proxy, idle %: $cpu" >&2
     TPS[$1,$3,$4]+="$tps "; LAT[$1,$3,$4]+="$lat "
     return 0
 }
@@ -145,9 +180,15 @@ median() { awk '{ for (i = 1; i <= NF; i++) { if ($i !~ /^[0-9.]+$/) { print "fa
     if (n == 0) print "n/a"; else if (n % 2) print v[(n + 1) / 2]; else printf "%.3f\n", (v[n / 2] + v[n / 2 + 1]) / 2 }' <<<"$1"; }
 
 echo "pgbench -S, ${DURATION}s per run, pool_size $POOL_SIZE, scale $SCALE, $ROUNDS rounds, $(nproc) CPUs, $(date -u +%FT%TZ)"
-# warm-up (Eden's JIT compiler; the same for PgBouncer, for fairness): not measured
+# warm-up (Eden's JIT compiler; the same for PgBouncer, for fairness): not measured. Each mode
+# its own 10 s: after one 5 s run, Eden's first measured run cost it 35.9 µs of CPU per transaction
+# against 20-27 µs warm, and after a 10 s run its C2 compiler thread still took 0.6 s of CPU in the
+# next 10 s (per-thread /proc ticks).
 for port in "$EDEN_PORT" "$BOUNCER_PORT"; do
-    "$PGBIN/pgbench" -n -S -c 20 -j 4 -T 5 -h 127.0.0.1 -p "$port" -U "$USER_NAME" "$USER_NAME" >/dev/null 2>&1 || true
+    for mode in $MODES; do
+        "$PGBIN/pgbench" -n -S -M "$mode" -c 20 -j 4 -T 10 -h 127.0.0.1 -p "$port" -U "$USER_NAME" "$USER_NAME" \
+            >/dev/null 2>&1 || true
+    done
 done
 targets=(direct eden pgbouncer)
 declare -A PORT=([direct]=$PG_PORT [eden]=$EDEN_PORT [pgbouncer]=$BOUNCER_PORT)
@@ -177,5 +218,29 @@ for mode in $MODES; do
             "${M[direct,tps]}" "${M[direct,lat]}" "${M[eden,tps]}" "${M[eden,lat]}" \
             "${M[pgbouncer,tps]}" "${M[pgbouncer,lat]}" "$(ratio "${M[eden,tps]}" "${M[pgbouncer,tps]}")"
         unset M
+    done
+done
+
+# Where the CPU goes, per transaction (medians of the rounds): a proxy's own share bounds what any
+# proxy can gain over another by being cheaper, when PostgreSQL and pgbench cost the same through both.
+component() { tr ' ' '\n' <<<"$1" | awk -F/ -v i="$2" 'NF == 4 { printf "%s ", $i }'; }
+printf '\n| -M | clients | path | pgbench µs/txn | PostgreSQL µs/txn | proxy µs/txn | CPU idle |\n'
+printf '|---|---|---|---|---|---|---|\n'
+for mode in $MODES; do
+    for c in $CLIENTS; do
+        for t in "${targets[@]}"; do
+            [ -n "${CPU[$t,$mode,$c]:-}" ] || continue
+            printf '| %s | %s | %s | %s | %s | %s | %s%% |\n' "$mode" "$c" "$t" \
+                "$(median "$(component "${CPU[$t,$mode,$c]}" 1)")" "$(median "$(component "${CPU[$t,$mode,$c]}" 2)")" \
+                "$(median "$(component "${CPU[$t,$mode,$c]}" 3)")" "$(median "$(component "${CPU[$t,$mode,$c]}" 4)")"
+        done
+        if [ -n "${CPU[pgbouncer,$mode,$c]:-}" ]; then
+            b="$(median "$(component "${CPU[pgbouncer,$mode,$c]}" 1)")"
+            p="$(median "$(component "${CPU[pgbouncer,$mode,$c]}" 2)")"
+            x="$(median "$(component "${CPU[pgbouncer,$mode,$c]}" 3)")"
+            awk -v b="$b" -v p="$p" -v x="$x" -v m="$mode" -v c="$c" 'BEGIN {
+                printf "-M %s -c %s: a proxy costing no CPU at all, with PostgreSQL and pgbench as in the PgBouncer runs and no CPU idle, would reach %.2fx PgBouncer\n",
+                    m, c, (b + p + x) / (b + p) }'
+        fi
     done
 done

@@ -32,7 +32,9 @@
 # Keys/s = keys on the target at the end (DBSIZE) / wall time. MB = the source's used_memory after
 # loading minus before (the data set as the source holds it in memory; 1 MB = 10^6 bytes), the same
 # number for Eden and MIGRATE. Eden's own keys_per_second and bytes_copied (the DUMP payload bytes)
-# are printed too. Each target's DBSIZE is checked against the source's.
+# are printed too. Each target's DBSIZE is checked against the source's. For copies 1 and 2, the CPU
+# time (user + system, /proc) of the source and target redis-servers and of the copier, per key, and
+# the keys/s those costs allow on this machine with every CPU busy.
 #
 # Env: KEYS (1000000), LARGE_MB (20; 0 for none), BATCH (1000: SCAN COUNT for MIGRATE; Eden uses its
 # default copy-batch-keys, 2000), MIGRATE_PIPELINE (4), MIGRATE_TIMEOUT_MS (5000),
@@ -57,6 +59,7 @@ need=()
 command -v redis-server >/dev/null || need+=(redis-server)
 command -v redis-cli >/dev/null || need+=(redis-tools)
 command -v redis-benchmark >/dev/null || need+=(redis-tools)
+[ -x /usr/bin/time ] || need+=(time)
 if [ ${#need[@]} -gt 0 ]; then
     echo "installing ${need[*]}..." >&2
     apt-get update -qq >&2 && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${need[@]}" >&2
@@ -78,10 +81,14 @@ trap cleanup EXIT
 log() { echo "[$(date +%T)] $*" >&2; }
 now() { date +%s.%N; }
 
+declare -A redis_pid
 for port in "$src_port" "$t1_port" "$t2_port" "$t3_port"; do
     redis-server --port "$port" --bind 127.0.0.1 --save '' --appendonly no --logfile "$work/redis-$port.log" &
     pids+=($!)
+    redis_pid[$port]=$!
 done
+# CPU time (user + system) a process has used, in clock ticks: what each side of a copy costs per key
+ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
 . "$root/bin/find-jdk.sh"
 jar="$root/bootstrap/target/eden-server.jar"
@@ -148,14 +155,19 @@ eden_hwm_kb() { awk '/VmHWM/ {print $2}' "/proc/$eden_pid/status"; }
 create_migration copy_idle eden_target
 rss_before=$(eden_rss_kb)
 log "Eden copy (no client load)..."
+cpu1_before="$(ticks "${redis_pid[$src_port]}") $(ticks "${redis_pid[$t1_port]}") $(ticks "$eden_pid")"
 python3 "$here/helper.py" eden-copy "http://127.0.0.1:$api_port" "$token" copy_idle - 3600 >"$work/eden1.json"
+cpu1_after="$(ticks "${redis_pid[$src_port]}") $(ticks "${redis_pid[$t1_port]}") $(ticks "$eden_pid")"
 eden1_hwm=$(eden_hwm_kb)
 t1_keys=$(dbsize "$t1_port")
 api POST /migrations/copy_idle/rollback '{"reason": "bench: next copy"}'
 
 # --- 2. MIGRATE ... COPY REPLACE KEYS ---
 log "MIGRATE copy (SCAN COUNT $batch, $depth in flight)..."
-python3 "$here/helper.py" migrate "$src_port" "$t2_port" "$batch" "$depth" "$migrate_timeout" >"$work/migrate.json"
+cpu2_before="$(ticks "${redis_pid[$src_port]}") $(ticks "${redis_pid[$t2_port]}")"
+/usr/bin/time -f "%U %S" -o "$work/migrate-client.time" \
+    python3 "$here/helper.py" migrate "$src_port" "$t2_port" "$batch" "$depth" "$migrate_timeout" >"$work/migrate.json"
+cpu2_after="$(ticks "${redis_pid[$src_port]}") $(ticks "${redis_pid[$t2_port]}")"
 t2_keys=$(dbsize "$t2_port")
 
 # --- 3. client throughput through Eden: idle, then during a second copy ---
@@ -206,6 +218,8 @@ warnings=$(grep -cE ' (WARN|ERROR) ' "$work/eden.log" || true)
 export keys large_mb batch depth migrate_timeout load_requests load_clients load_pipeline
 export src_keys data_bytes t1_keys t2_keys t3_keys src_keys3 data_bytes3 src_keys_end
 export rss_before eden1_hwm eden_hwm eden_rss src_mem_human warnings
+export cpu1_before cpu1_after cpu2_before cpu2_after hz="$(getconf CLK_TCK)" cpus="$(nproc)"
+export migrate_client_time="$(cat "$work/migrate-client.time")"
 python3 - "$work" <<'PY'
 import json, os, sys
 w = sys.argv[1]
@@ -289,6 +303,26 @@ print(f"goal keys/s >= 150,000 (Eden, no load):  {eden_kps:,.0f}  {goal(eden_kps
 print(f"goal Eden >= 0.8x MIGRATE:              {eden_kps / mig_kps:.2f}x  {goal(eden_kps / mig_kps >= 0.8)}")
 print(f"goal ops during copy >= 0.7x idle:       " + (f"{ratio:.2f}x  {goal(ratio >= 0.7)}" if ratio else "n/a (copy too short)"))
 print(f"goal every target has the source's keys: {goal(t1 == src and t2 == src and t3 == src3)}")
+print()
+# Where the time goes: each process's CPU (user + system, from /proc) over the whole copy, per key
+# on the target. Source and target are single-threaded Redis servers doing the copy's own work, so
+# their sum bounds any copier with those commands on this machine, however cheap the copier.
+hz, cpus = int(e["hz"]), int(e["cpus"])
+def per_key(before, after, keys):
+    return [(int(a) - int(b)) / hz * 1e6 / keys for b, a in zip(before.split(), after.split())]
+es, et, ee = per_key(e["cpu1_before"], e["cpu1_after"], t1)
+ms, mt = per_key(e["cpu2_before"], e["cpu2_after"], t2)
+mc = sum(float(x) for x in e["migrate_client_time"].split()[-2:]) * 1e6 / t2
+print("CPU per key copied (µs, user + system over the whole copy, from /proc):")
+print()
+print("| copy | source redis-server | target redis-server | copier | all |")
+print("|---|---|---|---|---|")
+print(f"| Eden, no client load | {es:.2f} | {et:.2f} | {ee:.2f} (Eden) | {es + et + ee:.2f} |")
+print(f"| MIGRATE | {ms:.2f} | {mt:.2f} | {mc:.2f} (the SCAN + MIGRATE client) | {ms + mt + mc:.2f} |")
+print()
+print(f"Bound on this machine ({cpus} CPUs busy all the time, the copier costing nothing): {cpus} / (source + target) = "
+      f"{cpus * 1e6 / (es + et):,.0f} keys/s with Eden's commands (DUMP, PEXPIRETIME, RESTORE), "
+      f"{cpus * 1e6 / (ms + mt):,.0f} with MIGRATE's; with Eden's own share: {cpus * 1e6 / (es + et + ee):,.0f}")
 print()
 print(f"Eden memory: {int(e['rss_before']) // 1024} MB resident before the copies, peak {int(e['eden1_hwm']) // 1024} MB "
       f"after the first, peak {int(e['eden_hwm']) // 1024} MB at the end ({int(e['eden_rss']) // 1024} MB now); "

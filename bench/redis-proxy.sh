@@ -11,6 +11,8 @@
 # 2-CPU run is bimodal: the kernel puts the proxy on redis-server's CPU (Eden ~100k-120k GET/s)
 # or on the other (~55k: the loop and Redis wake for a few commands at a time), anew in each
 # redis-benchmark run, so a median of three says more about the scheduler than about the proxy.
+# Each run also records the CPU time redis-server, the proxy and redis-benchmark spent per request;
+# the second table shows the medians, and for -P 16 how little CPU Eden may use to reach 0.9x direct.
 set -euo pipefail
 
 root="$(cd "$(dirname "$(readlink -f "${BASH_SOURCE[0]}")")/.." && pwd)"
@@ -52,6 +54,7 @@ trap cleanup EXIT
 "${on_server[@]}" redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --maxclients 20000 \
     --logfile "$work/redis.log" &
 pids+=($!)
+redis_pid=$!
 
 . "$root/bin/find-jdk.sh"
 jar="$root/bootstrap/target/eden-server.jar"
@@ -69,6 +72,7 @@ pids+=($eden_pid)
 sed -e "s/@NUTCRACKER_PORT@/$nc_port/" -e "s/@REDIS_PORT@/$redis_port/" "$here/nutcracker.yml.in" >"$work/nutcracker.yml"
 "${on_server[@]}" nutcracker -c "$work/nutcracker.yml" -o "$work/nutcracker.log" &
 pids+=($!)
+nutcracker_pid=$!
 
 for _ in $(seq 120); do curl -fs -o /dev/null "http://127.0.0.1:$api_port/healthz" && break; sleep 0.5; done
 curl -fs "http://127.0.0.1:$api_port/api/v1/endpoints" -H "Content-Type: application/json" \
@@ -79,18 +83,26 @@ done
 
 cases=("SET 50 1" "GET 50 1" "SET 50 16" "GET 50 16" "SET 1000 1" "GET 1000 1")
 declare -A ports=([direct]=$redis_port [eden]=$eden_port [nutcracker]=$nc_port)
+declare -A proxy_pid=([eden]=$eden_pid [nutcracker]=$nutcracker_pid)
+# CPU time (user + system) a process has used, in clock ticks
+ticks() { if [ -n "$1" ]; then awk '{print $14 + $15}' "/proc/$1/stat"; else echo 0; fi; }
+TIMEFORMAT='%3U %3S'
 results="$work/results.csv"
-echo "round,case,target,rps,p50,p99" >"$results"
+echo "round,case,target,rps,p50,p99,redis_ticks,proxy_ticks,bench_seconds" >"$results"
 # warm-up (JIT) so the first measured round is not Eden's compile time
 "${on_load[@]}" redis-benchmark -p "$eden_port" -t set,get -n 200000 -c 50 -P 16 -r 100000 -q >/dev/null 2>&1 || true
 for round in $(seq "$rounds"); do
     for c in "${cases[@]}"; do
         read -r test clients pipeline <<<"$c"
         for target in direct eden nutcracker; do
-            line=$("${on_load[@]}" redis-benchmark -h 127.0.0.1 -p "${ports[$target]}" -t "${test,,}" -n "$requests" -c "$clients" \
-                -P "$pipeline" -r 100000 --csv 2>/dev/null | grep "^\"$test\"" | head -1)
+            redis0=$(ticks "$redis_pid"); proxy0=$(ticks "${proxy_pid[$target]:-}")
+            { time "${on_load[@]}" redis-benchmark -h 127.0.0.1 -p "${ports[$target]}" -t "${test,,}" -n "$requests" \
+                -c "$clients" -P "$pipeline" -r 100000 --csv >"$work/run.csv" 2>/dev/null; } 2>"$work/run.time" || true
+            redis1=$(ticks "$redis_pid"); proxy1=$(ticks "${proxy_pid[$target]:-}")
+            line=$(grep "^\"$test\"" "$work/run.csv" | head -1 || true)
             IFS=, read -r _ rps _ _ p50 _ p99 _ <<<"${line//\"/}"
-            echo "$round,$test c=$clients P=$pipeline,$target,$rps,$p50,$p99" >>"$results"
+            read -r bench_user bench_sys <"$work/run.time"
+            echo "$round,$test c=$clients P=$pipeline,$target,$rps,$p50,$p99,$((redis1 - redis0)),$((proxy1 - proxy0)),$(python3 -c "print($bench_user + $bench_sys)")" >>"$results"
         done
     done
     echo "round $round of $rounds done" >&2
@@ -119,9 +131,10 @@ upstream_clients=$(redis-cli -p "$redis_port" INFO clients | awk -F: '/connected
 eval "exec ${IDLE[1]}>&-"
 wait "$IDLE_PID" 2>/dev/null || true
 
-python3 - "$results" <<'PY'
+python3 - "$results" "$requests" "$(getconf CLK_TCK)" "$(nproc)" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
+requests, hz, cpus = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
 cases = list(dict.fromkeys(r["case"] for r in rows))
 def med(case, target, field):
     vals = [float(r[field]) for r in rows if r["case"] == case and r["target"] == target and r[field]]
@@ -134,6 +147,28 @@ for c in cases:
     print(f"{c:<20}{d:>13.0f}{e:>12.0f}{n:>13.0f}{lat['direct']:>17}{lat['eden']:>17}{lat['nutcracker']:>17}"
           f"{e / n:>11.2f}{e / d:>12.2f}")
 print(f"(medians of {len(set(r['round'] for r in rows))} interleaved rounds; latencies in ms)")
+print()
+# What each request costs in CPU, per process (user + system; /proc for the servers, the shell's
+# time for redis-benchmark): the ops/s any placement can reach is bounded by these costs.
+def cpu(case, target):
+    def m(f):
+        return statistics.median([f(r) for r in rows if r["case"] == case and r["target"] == target])
+    return (m(lambda r: int(r["redis_ticks"]) / hz * 1e6 / requests),
+            m(lambda r: int(r["proxy_ticks"]) / hz * 1e6 / requests),
+            m(lambda r: float(r["bench_seconds"]) * 1e6 / requests))
+print("CPU per request, µs (redis-server / proxy / redis-benchmark), medians:")
+print(f"{'case':<20}{'direct':>22}{'eden':>22}{'nutcracker':>22}")
+for c in cases:
+    print(f"{c:<20}" + "".join(f"{'%.2f / %.2f / %.2f' % cpu(c, t):>22}" for t in ("direct", "eden", "nutcracker")))
+for c in cases:
+    if "P=16" not in c:
+        continue
+    r, p, b = cpu(c, "eden")
+    want = 0.9 * med(c, "direct", "rps")
+    # the most lenient placement: every CPU shared by all three, none ever idle
+    allowed = cpus * 1e6 / want - r - b
+    print(f"{c}: 0.9x direct is {want:,.0f} ops/s; with Redis at {r:.2f} and redis-benchmark at {b:.2f} µs per "
+          f"request through Eden, {cpus} CPUs that never idle leave Eden {allowed:.2f} µs per request (it used {p:.2f})")
 PY
 echo "CPU placement: $placement"
 echo "Eden resident memory (fresh process): $((rss_before / 1024)) MB before, $((rss_idle / 1024)) MB with $idle idle clients ($idle_line); redis-server sees $upstream_clients clients"
