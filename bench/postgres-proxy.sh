@@ -130,9 +130,9 @@ for _ in $(seq 1 50); do "$PGBIN/psql" -qAt -h 127.0.0.1 -p "$BOUNCER_PORT" -U "
 EDEN_PID=$eden_pid
 BOUNCER_PID=$(cat "$work/bouncer.pid")
 HZ=$(getconf CLK_TCK)
-# CPU time (user + system, clock ticks) of a process; of PostgreSQL: every live process plus the
-# postmaster's exited children, so backends that come and go during a run are counted
-ticks() { local t; t=$(awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null); echo "${t:-0}"; }
+. "$root/bench/cpu-ticks.sh"
+# CPU of PostgreSQL: every live process plus the postmaster's exited children, so backends that
+# come and go during a run are counted
 pg_ticks() {
     local sum=0 pid postmaster
     postmaster=$(head -1 "$work/pgdata/postmaster.pid")
@@ -148,9 +148,9 @@ run() { # target port mode clients: appends this round's TPS and latency (or "fa
     local proxy_pid
     case $1 in eden) proxy_pid=$EDEN_PID ;; pgbouncer) proxy_pid=$BOUNCER_PID ;; *) proxy_pid= ;; esac
     local pg0 proxy0 idle0 pg1 proxy1 idle1
-    pg0=$(pg_ticks); proxy0=$([ -n "$proxy_pid" ] && ticks "$proxy_pid" || echo 0); idle0=$(idle_ticks)
+    pg0=$(pg_ticks); proxy0=$(ticks "$proxy_pid"); idle0=$(idle_ticks)
     out="$(timeout $(( seconds + 120 )) /usr/bin/time -f "pgbench cpu %U %S" "$PGBIN/pgbench" -n -S -M "$3" -c "$4" -j "$jobs" -T "$seconds" -h 127.0.0.1 -p "$2" -U "$USER_NAME" "$USER_NAME" 2>&1 || true)"
-    pg1=$(pg_ticks); proxy1=$([ -n "$proxy_pid" ] && ticks "$proxy_pid" || echo 0); idle1=$(idle_ticks)
+    pg1=$(pg_ticks); proxy1=$(ticks "$proxy_pid"); idle1=$(idle_ticks)
     local tps lat failed cpu=n/a
     tps="$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' <<<"$out")"
     lat="$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$out")"

@@ -87,8 +87,7 @@ for port in "$src_port" "$t1_port" "$t2_port" "$t3_port"; do
     pids+=($!)
     redis_pid[$port]=$!
 done
-# CPU time (user + system) a process has used, in clock ticks: what each side of a copy costs per key
-ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
+. "$root/bench/cpu-ticks.sh"
 
 . "$root/bin/find-jdk.sh"
 jar="$root/bootstrap/target/eden-server.jar"

@@ -84,11 +84,10 @@ done
 cases=("SET 50 1" "GET 50 1" "SET 50 16" "GET 50 16" "SET 1000 1" "GET 1000 1")
 declare -A ports=([direct]=$redis_port [eden]=$eden_port [nutcracker]=$nc_port)
 declare -A proxy_pid=([eden]=$eden_pid [nutcracker]=$nutcracker_pid)
-# CPU time (user + system) a process has used, in clock ticks
-ticks() { if [ -n "$1" ]; then awk '{print $14 + $15}' "/proc/$1/stat"; else echo 0; fi; }
+. "$root/bench/cpu-ticks.sh"
 TIMEFORMAT='%3U %3S'
 results="$work/results.csv"
-echo "round,case,target,rps,p50,p99,redis_ticks,proxy_ticks,bench_seconds" >"$results"
+echo "round,case,target,rps,p50,p99,redis_ticks,proxy_ticks,bench_user,bench_sys" >"$results"
 # warm-up (JIT) so the first measured round is not Eden's compile time
 "${on_load[@]}" redis-benchmark -p "$eden_port" -t set,get -n 200000 -c 50 -P 16 -r 100000 -q >/dev/null 2>&1 || true
 for round in $(seq "$rounds"); do
@@ -102,7 +101,7 @@ for round in $(seq "$rounds"); do
             line=$(grep "^\"$test\"" "$work/run.csv" | head -1 || true)
             IFS=, read -r _ rps _ _ p50 _ p99 _ <<<"${line//\"/}"
             read -r bench_user bench_sys <"$work/run.time"
-            echo "$round,$test c=$clients P=$pipeline,$target,$rps,$p50,$p99,$((redis1 - redis0)),$((proxy1 - proxy0)),$(python3 -c "print($bench_user + $bench_sys)")" >>"$results"
+            echo "$round,$test c=$clients P=$pipeline,$target,$rps,$p50,$p99,$((redis1 - redis0)),$((proxy1 - proxy0)),$bench_user,$bench_sys" >>"$results"
         done
     done
     echo "round $round of $rounds done" >&2
@@ -155,7 +154,7 @@ def cpu(case, target):
         return statistics.median([f(r) for r in rows if r["case"] == case and r["target"] == target])
     return (m(lambda r: int(r["redis_ticks"]) / hz * 1e6 / requests),
             m(lambda r: int(r["proxy_ticks"]) / hz * 1e6 / requests),
-            m(lambda r: float(r["bench_seconds"]) * 1e6 / requests))
+            m(lambda r: (float(r["bench_user"]) + float(r["bench_sys"])) * 1e6 / requests))
 print("CPU per request, µs (redis-server / proxy / redis-benchmark), medians:")
 print(f"{'case':<20}{'direct':>22}{'eden':>22}{'nutcracker':>22}")
 for c in cases:
