@@ -25,9 +25,13 @@ MODES="${MODES:-simple prepared}"
 ROUNDS="${ROUNDS:-3}"
 EVENT_LOOPS="${EVENT_LOOPS:-}"
 # the first port from $1 up that nothing listens on (another run of this script may be going)
+# (tried by binding it: these ports lie in Linux's ephemeral range, so one nothing listens on may
+# still be a client connection's local port, and PostgreSQL's bind would then fail)
 free_port() {
     local port=$1
-    while (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; do port=$((port + 1)); done
+    until python3 -c 'import socket, sys; socket.socket().bind(("127.0.0.1", int(sys.argv[1])))' "$port" 2>/dev/null; do
+        port=$((port + 1))
+    done
     echo "$port"
 }
 PG_PORT=$(free_port 55432); EDEN_PORT=$(free_port 56432); BOUNCER_PORT=$(free_port 57432); API_PORT=$(free_port 58000)
