@@ -6,3 +6,9 @@ ticks() {
     [ -n "${1:-}" ] && t=$(awk '{print $14 + $15}' "/proc/$1/stat" 2>/dev/null)
     echo "${t:-0}"
 }
+# the system (kernel) part of it alone
+sys_ticks() {
+    local t=
+    [ -n "${1:-}" ] && t=$(awk '{print $15}' "/proc/$1/stat" 2>/dev/null)
+    echo "${t:-0}"
+}

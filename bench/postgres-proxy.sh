@@ -135,13 +135,15 @@ EDEN_PID=$eden_pid
 BOUNCER_PID=$(cat "$work/bouncer.pid")
 HZ=$(getconf CLK_TCK)
 . "$root/bench/cpu-ticks.sh"
-# CPU of PostgreSQL: every live process plus the postmaster's exited children, so backends that
-# come and go during a run are counted
+# CPU of PostgreSQL: the postmaster, its live children and its exited ones, so backends that come
+# and go during a run are counted. Only this run's: another PostgreSQL on the machine (also user
+# postgres) made the sum go negative when one of its processes exited mid-run.
 pg_ticks() {
-    local sum=0 pid postmaster
+    local postmaster pid sum
     postmaster=$(head -1 "$work/pgdata/postmaster.pid")
-    for pid in $(pgrep -u postgres -x postgres); do sum=$((sum + $(ticks "$pid"))); done
-    echo $((sum + $(awk '{print $16 + $17}' "/proc/$postmaster/stat")))
+    sum=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$postmaster/stat")
+    for pid in $(pgrep -P "$postmaster"); do sum=$((sum + $(ticks "$pid"))); done
+    echo "$sum"
 }
 idle_ticks() { awk '/^cpu / {print $5 + $6}' /proc/stat; }
 declare -A TPS LAT CPU
@@ -151,10 +153,10 @@ run() { # target port mode clients: appends this round's TPS and latency (or "fa
     local seconds=$(( $4 > 100 ? 3 * DURATION : DURATION ))
     local proxy_pid
     case $1 in eden) proxy_pid=$EDEN_PID ;; pgbouncer) proxy_pid=$BOUNCER_PID ;; *) proxy_pid= ;; esac
-    local pg0 proxy0 idle0 pg1 proxy1 idle1
-    pg0=$(pg_ticks); proxy0=$(ticks "$proxy_pid"); idle0=$(idle_ticks)
+    local pg0 proxy0 psys0 idle0 pg1 proxy1 psys1 idle1
+    pg0=$(pg_ticks); proxy0=$(ticks "$proxy_pid"); psys0=$(sys_ticks "$proxy_pid"); idle0=$(idle_ticks)
     out="$(timeout $(( seconds + 120 )) /usr/bin/time -f "pgbench cpu %U %S" "$PGBIN/pgbench" -n -S -M "$3" -c "$4" -j "$jobs" -T "$seconds" -h 127.0.0.1 -p "$2" -U "$USER_NAME" "$USER_NAME" 2>&1 || true)"
-    pg1=$(pg_ticks); proxy1=$(ticks "$proxy_pid"); idle1=$(idle_ticks)
+    pg1=$(pg_ticks); proxy1=$(ticks "$proxy_pid"); psys1=$(sys_ticks "$proxy_pid"); idle1=$(idle_ticks)
     local tps lat failed cpu=n/a
     tps="$(sed -n 's/^tps = \([0-9.]*\) (without initial connection time)/\1/p' <<<"$out")"
     lat="$(sed -n 's/^latency average = \([0-9.]*\) ms/\1/p' <<<"$out")"
@@ -164,17 +166,18 @@ run() { # target port mode clients: appends this round's TPS and latency (or "fa
         grep -m3 'aborted\|error\|FATAL\|fatal' <<<"$out" >&2 || tail -3 <<<"$out" >&2 || true
         tps="failed"; lat="n/a"
     else
-        # µs of CPU per transaction: pgbench, PostgreSQL, the proxy; and the share of CPU time idle
+        # µs of CPU per transaction: pgbench, PostgreSQL, the proxy; the share of CPU time idle; the
+        # proxy's kernel (system) time per transaction
         local txns bench
         txns="$(sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p' <<<"$out")"
         bench="$(sed -n 's/^pgbench cpu \([0-9.]*\) \([0-9.]*\)$/\1 \2/p' <<<"$out")"
         cpu="$(awk -v t="$txns" -v b="$bench" -v pg=$((pg1 - pg0)) -v px=$((proxy1 - proxy0)) \
-            -v idle=$((idle1 - idle0)) -v hz="$HZ" -v cpus="$(nproc)" -v s="$seconds" 'BEGIN {
-                split(b, u, " "); printf "%.1f/%.1f/%.1f/%.0f ", (u[1] + u[2]) * 1e6 / t, pg * 1e6 / hz / t,
-                px * 1e6 / hz / t, 100 * idle / hz / (cpus * s) }')"
+            -v psys=$((psys1 - psys0)) -v idle=$((idle1 - idle0)) -v hz="$HZ" -v cpus="$(nproc)" -v s="$seconds" 'BEGIN {
+                split(b, u, " "); printf "%.1f/%.1f/%.1f/%.0f/%.1f ", (u[1] + u[2]) * 1e6 / t, pg * 1e6 / hz / t,
+                px * 1e6 / hz / t, 100 * idle / hz / (cpus * s), psys * 1e6 / hz / t }')"
         CPU[$1,$3,$4]+="$cpu "
     fi
-    echo "  round $round: $1 -M $3 -c $4: tps $tps, latency $lat ms, CPU µs/txn pgbench/postgres/proxy, idle %: $cpu" >&2
+    echo "  round $round: $1 -M $3 -c $4: tps $tps, latency $lat ms, CPU µs/txn pgbench/postgres/proxy, idle %, proxy kernel µs/txn: $cpu" >&2
     TPS[$1,$3,$4]+="$tps "; LAT[$1,$3,$4]+="$lat "
     return 0
 }
@@ -227,24 +230,29 @@ done
 
 # Where the CPU goes, per transaction (medians of the rounds): a proxy's own share bounds what any
 # proxy can gain over another by being cheaper, when PostgreSQL and pgbench cost the same through both.
-component() { tr ' ' '\n' <<<"$1" | awk -F/ -v i="$2" 'NF == 4 { printf "%s ", $i }'; }
-printf '\n| -M | clients | path | pgbench µs/txn | PostgreSQL µs/txn | proxy µs/txn | CPU idle |\n'
-printf '|---|---|---|---|---|---|---|\n'
+component() { tr ' ' '\n' <<<"$1" | awk -F/ -v i="$2" 'NF == 5 { printf "%s ", $i }'; }
+printf '\n| -M | clients | path | pgbench µs/txn | PostgreSQL µs/txn | proxy µs/txn | of it kernel | CPU idle |\n'
+printf '|---|---|---|---|---|---|---|---|\n'
 for mode in $MODES; do
     for c in $CLIENTS; do
         for t in "${targets[@]}"; do
             [ -n "${CPU[$t,$mode,$c]:-}" ] || continue
-            printf '| %s | %s | %s | %s | %s | %s | %s%% |\n' "$mode" "$c" "$t" \
+            printf '| %s | %s | %s | %s | %s | %s | %s | %s%% |\n' "$mode" "$c" "$t" \
                 "$(median "$(component "${CPU[$t,$mode,$c]}" 1)")" "$(median "$(component "${CPU[$t,$mode,$c]}" 2)")" \
-                "$(median "$(component "${CPU[$t,$mode,$c]}" 3)")" "$(median "$(component "${CPU[$t,$mode,$c]}" 4)")"
+                "$(median "$(component "${CPU[$t,$mode,$c]}" 3)")" "$(median "$(component "${CPU[$t,$mode,$c]}" 5)")" \
+                "$(median "$(component "${CPU[$t,$mode,$c]}" 4)")"
         done
         if [ -n "${CPU[pgbouncer,$mode,$c]:-}" ]; then
             b="$(median "$(component "${CPU[pgbouncer,$mode,$c]}" 1)")"
             p="$(median "$(component "${CPU[pgbouncer,$mode,$c]}" 2)")"
             x="$(median "$(component "${CPU[pgbouncer,$mode,$c]}" 3)")"
-            awk -v b="$b" -v p="$p" -v x="$x" -v m="$mode" -v c="$c" 'BEGIN {
-                printf "-M %s -c %s: a proxy costing no CPU at all, with PostgreSQL and pgbench as in the PgBouncer runs and no CPU idle, would reach %.2fx PgBouncer\n",
-                    m, c, (b + p + x) / (b + p) }'
+            k="$(median "$(component "${CPU[pgbouncer,$mode,$c]}" 5)")"
+            # the 1.2x goal: what a proxy may cost per transaction, idling as PgBouncer did, to get there
+            awk -v b="$b" -v p="$p" -v x="$x" -v k="$k" -v m="$mode" -v c="$c" 'BEGIN {
+                printf "-M %s -c %s: a proxy costing no CPU at all, with PostgreSQL and pgbench as in the PgBouncer runs and no CPU idle, would reach %.2fx PgBouncer;\n",
+                    m, c, (b + p + x) / (b + p)
+                printf "  1.2x PgBouncer leaves a proxy %.1f µs per transaction (PgBouncer: %.1f, %.1f of them in the kernel)\n",
+                    (b + p + x) / 1.2 - b - p, x, k }'
         fi
     done
 done

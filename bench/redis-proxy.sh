@@ -87,21 +87,21 @@ declare -A proxy_pid=([eden]=$eden_pid [nutcracker]=$nutcracker_pid)
 . "$root/bench/cpu-ticks.sh"
 TIMEFORMAT='%3U %3S'
 results="$work/results.csv"
-echo "round,case,target,rps,p50,p99,redis_ticks,proxy_ticks,bench_user,bench_sys" >"$results"
+echo "round,case,target,rps,p50,p99,redis_ticks,proxy_ticks,bench_user,bench_sys,proxy_sys_ticks" >"$results"
 # warm-up (JIT) so the first measured round is not Eden's compile time
 "${on_load[@]}" redis-benchmark -p "$eden_port" -t set,get -n 200000 -c 50 -P 16 -r 100000 -q >/dev/null 2>&1 || true
 for round in $(seq "$rounds"); do
     for c in "${cases[@]}"; do
         read -r test clients pipeline <<<"$c"
         for target in direct eden nutcracker; do
-            redis0=$(ticks "$redis_pid"); proxy0=$(ticks "${proxy_pid[$target]:-}")
+            redis0=$(ticks "$redis_pid"); proxy0=$(ticks "${proxy_pid[$target]:-}"); psys0=$(sys_ticks "${proxy_pid[$target]:-}")
             { time "${on_load[@]}" redis-benchmark -h 127.0.0.1 -p "${ports[$target]}" -t "${test,,}" -n "$requests" \
                 -c "$clients" -P "$pipeline" -r 100000 --csv >"$work/run.csv" 2>/dev/null; } 2>"$work/run.time" || true
-            redis1=$(ticks "$redis_pid"); proxy1=$(ticks "${proxy_pid[$target]:-}")
+            redis1=$(ticks "$redis_pid"); proxy1=$(ticks "${proxy_pid[$target]:-}"); psys1=$(sys_ticks "${proxy_pid[$target]:-}")
             line=$(grep "^\"$test\"" "$work/run.csv" | head -1 || true)
             IFS=, read -r _ rps _ _ p50 _ p99 _ <<<"${line//\"/}"
             read -r bench_user bench_sys <"$work/run.time"
-            echo "$round,$test c=$clients P=$pipeline,$target,$rps,$p50,$p99,$((redis1 - redis0)),$((proxy1 - proxy0)),$bench_user,$bench_sys" >>"$results"
+            echo "$round,$test c=$clients P=$pipeline,$target,$rps,$p50,$p99,$((redis1 - redis0)),$((proxy1 - proxy0)),$bench_user,$bench_sys,$((psys1 - psys0))" >>"$results"
         done
     done
     echo "round $round of $rounds done" >&2
@@ -130,10 +130,11 @@ upstream_clients=$(redis-cli -p "$redis_port" INFO clients | awk -F: '/connected
 eval "exec ${IDLE[1]}>&-"
 wait "$IDLE_PID" 2>/dev/null || true
 
-python3 - "$results" "$requests" "$(getconf CLK_TCK)" "$(nproc)" <<'PY'
+python3 - "$results" "$requests" "$(getconf CLK_TCK)" "$(nproc)" "${#on_server[@]}" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 requests, hz, cpus = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
+server_cpus = cpus // 2 if int(sys.argv[5]) > 0 else 0
 cases = list(dict.fromkeys(r["case"] for r in rows))
 def med(case, target, field):
     vals = [float(r[field]) for r in rows if r["case"] == case and r["target"] == target and r[field]]
@@ -166,8 +167,15 @@ for c in cases:
     want = 0.9 * med(c, "direct", "rps")
     # the most lenient placement: every CPU shared by all three, none ever idle
     allowed = cpus * 1e6 / want - r - b
+    kernel = statistics.median([int(x["proxy_sys_ticks"]) / hz * 1e6 / requests
+                                for x in rows if x["case"] == c and x["target"] == "eden"])
     print(f"{c}: 0.9x direct is {want:,.0f} ops/s; with Redis at {r:.2f} and redis-benchmark at {b:.2f} µs per "
-          f"request through Eden, {cpus} CPUs that never idle leave Eden {allowed:.2f} µs per request (it used {p:.2f})")
+          f"request through Eden, {cpus} CPUs that never idle leave Eden {allowed:.2f} µs per request (it used {p:.2f}, "
+          f"{kernel:.2f} of them in the kernel)")
+    if server_cpus:
+        # pinned: Redis and the proxy share the server CPUs, so their two costs must fit there
+        print(f"{'':<{len(c)}}  pinned, the {server_cpus} server CPU(s) leave Eden {server_cpus * 1e6 / want - r:.2f} µs "
+              f"per request beside Redis")
 PY
 echo "CPU placement: $placement"
 echo "Eden resident memory (fresh process): $((rss_before / 1024)) MB before, $((rss_idle / 1024)) MB with $idle idle clients ($idle_line); redis-server sees $upstream_clients clients"
