@@ -141,7 +141,7 @@ HZ=$(getconf CLK_TCK)
 pg_ticks() {
     local postmaster pid sum
     postmaster=$(head -1 "$work/pgdata/postmaster.pid")
-    sum=$(awk '{print $14 + $15 + $16 + $17}' "/proc/$postmaster/stat")
+    sum=$(stat_ticks "$postmaster" '$14 + $15 + $16 + $17')
     for pid in $(pgrep -P "$postmaster"); do sum=$((sum + $(ticks "$pid"))); done
     echo "$sum"
 }
