@@ -35,10 +35,12 @@ cpus=$(nproc)
 if [ "${PIN:-1}" = 1 ] && [ "$cpus" -ge 2 ] && command -v taskset >/dev/null; then
     server_cpus="0-$((cpus / 2 - 1))"
     load_cpus="$((cpus / 2))-$((cpus - 1))"
+    server_count=$((cpus / 2))
     placement="server side (redis-server, proxy) on CPUs $server_cpus, redis-benchmark on CPUs $load_cpus"
     on_server=(taskset -c "$server_cpus")
     on_load=(taskset -c "$load_cpus")
 else
+    server_count=0
     placement="unpinned"
     on_server=()
     on_load=()
@@ -130,11 +132,11 @@ upstream_clients=$(redis-cli -p "$redis_port" INFO clients | awk -F: '/connected
 eval "exec ${IDLE[1]}>&-"
 wait "$IDLE_PID" 2>/dev/null || true
 
-python3 - "$results" "$requests" "$(getconf CLK_TCK)" "$(nproc)" "${#on_server[@]}" <<'PY'
+python3 - "$results" "$requests" "$(getconf CLK_TCK)" "$(nproc)" "$server_count" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
 requests, hz, cpus = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-server_cpus = cpus // 2 if int(sys.argv[5]) > 0 else 0
+server_cpus = int(sys.argv[5])  # 0: unpinned
 cases = list(dict.fromkeys(r["case"] for r in rows))
 def med(case, target, field):
     vals = [float(r[field]) for r in rows if r["case"] == case and r["target"] == target and r[field]]
