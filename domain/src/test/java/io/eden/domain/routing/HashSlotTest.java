@@ -32,6 +32,20 @@ class HashSlotTest {
         assertEquals(0, HashSlot.crc16(new byte[0], 0, 0));
     }
 
+    /** Eight bytes go at a time, the rest one by one: every length and offset around those steps. */
+    @Test
+    void crc16OfLongAndOddlyPlacedDataAgreesWithTheBitwiseDefinition() {
+        Random random = new Random(7L);
+        for (int length = 0; length <= 100; length++) {
+            for (int offset = 0; offset < 9; offset++) {
+                byte[] data = new byte[offset + length + 3];
+                random.nextBytes(data);
+                assertEquals(bitwiseCrc16(data, offset, offset + length), HashSlot.crc16(data, offset, offset + length),
+                        "length " + length + " at offset " + offset);
+            }
+        }
+    }
+
     @Test
     void emptyKeyIsSlotZero() {
         assertEquals(0, HashSlot.of(""));
