@@ -43,6 +43,8 @@ final class ClientLoop {
     private final List<UpstreamLink> dirty = new ArrayList<>();
     private final List<ClientSession> timed = new ArrayList<>();
     private final List<ClientSession> ready = new ArrayList<>();
+    /** The pipeline batch of the client whose input the loop is running. */
+    final LaneBatch batch = new LaneBatch();
 
     private ClientLoop(int index) throws IOException {
         selector = Selector.open();

@@ -20,6 +20,8 @@ import io.eden.domain.routing.Side;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.net.Socket;
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -44,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * One client of an interlay. Its requests are cut into commands where they lie in the read
  * buffer ({@link RespRequest}: bounds only) and each is sent, as the bytes the client sent, to
  * the lane of its key (or to the client's pinned connection while connection state lives); a
- * {@link Reply} per command keeps the client's order, whichever upstream connection answers
- * fills it in, and the replies are passed on in that order.
+ * {@link Reply} per command (per {@link LaneBatch} of pipelined ones) keeps the client's order,
+ * whichever upstream connection answers fills it in, and the replies are passed on in that order.
  *
  * <p>Two ways to run. A plain-text client belongs to a {@link ClientLoop}: the loop reads it and
  * sends what can go without waiting; anything that may wait runs on a virtual thread of its own
@@ -68,19 +70,31 @@ final class ClientSession implements ClientLoop.Handler {
     private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RESP3_NULL = "_\r\n".getBytes(StandardCharsets.US_ASCII);
-    /** Takes a reply nobody reads: of what Eden replays on a new connection. */
-    private static final Waiter IGNORED = new Waiter() {
-        @Override
-        void complete(byte[] buf, int off, int len) {
-        }
+    /** Takes a reply nobody reads: of what Eden replays on a new connection. One per command: a waiter is queued once. */
+    private static Waiter ignored() {
+        return new Waiter() {
+            @Override
+            void complete(byte[] buf, int off, int len) {
+            }
 
-        @Override
-        void fail(byte[] error) {
-        }
-    };
+            @Override
+            void fail(byte[] error) {
+            }
+        };
+    }
     private static final int GATHER = 16 * 1024;
     /** Buffers for gathering several ready replies into one write; shared, so idle clients hold none. */
     private static final AtomicReferenceArray<byte[]> GATHER_BUFFERS = new AtomicReferenceArray<>(64);
+    private static final VarHandle TAIL;
+
+    static {
+        try {
+            TAIL = MethodHandles.lookup().findVarHandle(ClientSession.class, "tail", Reply.class);
+        } catch (ReflectiveOperationException e) {
+            throw new ExceptionInInitializerError(e);
+        }
+    }
+
     private static final long FINAL_REPLIES_NANOS = TimeUnit.SECONDS.toNanos(10);
     private static final long LINGER_NANOS = TimeUnit.MILLISECONDS.toNanos(500);
     private static final int MAX_DISCARDED_BYTES = 1024 * 1024;
@@ -159,13 +173,13 @@ final class ClientSession implements ClientLoop.Handler {
     private Reply detached;
 
     // the reply queue: appended by whoever processes the input (and a pinned link's unsolicited frames)
-    private final ReentrantLock appendLock = new ReentrantLock();
     /**
      * The last reply passed on. The TLS writer's alone; on a loop, whoever holds {@link #draining}.
      * Nothing else keeps written replies reachable.
      */
     private volatile Reply written = new Reply(this, false);
-    private Reply tail = written;
+    @SuppressWarnings("FieldMayBeFinal") // swapped through TAIL
+    private volatile Reply tail = written;
     private final AtomicInteger outstanding = new AtomicInteger();
     private final AtomicLong queuedBytes = new AtomicLong();
     private final AtomicBoolean writerSleeping = new AtomicBoolean();
@@ -237,8 +251,31 @@ final class ClientSession implements ClientLoop.Handler {
             this.counted = counted;
         }
 
+        /** Where the rest of a batch's replies go once some were passed on ahead ({@link #spill}); the reader's. */
+        private Reply rest;
+
+        /**
+         * A batch's first replies, {@code buf[off, off+len)}: too many bytes to keep gathering. They
+         * complete this slot (or the last one spilled to), and a new slot right behind it takes the
+         * rest, so a batch holds at most a few hundred kilobytes however large its replies are.
+         */
+        @Override
+        void spill(byte[] buf, int off, int len) {
+            Reply current = rest != null ? rest : this;
+            rest = owner.insertAfter(current);
+            current.completeOwn(buf, off, len);
+        }
+
         @Override
         void complete(byte[] buf, int off, int len) {
+            if (rest != null) {
+                rest.complete(buf, off, len);
+                return;
+            }
+            completeOwn(buf, off, len);
+        }
+
+        private void completeOwn(byte[] buf, int off, int len) {
             if (owner.closed.get()) {
                 bytes = NOTHING; // nobody will read it: keep no copy
                 owner.completed(this, 0);
@@ -256,6 +293,10 @@ final class ClientSession implements ClientLoop.Handler {
 
         @Override
         void fail(byte[] error) {
+            if (rest != null) {
+                rest.fail(error);
+                return;
+            }
             bytes = error;
             owner.completed(this, error.length);
         }
@@ -406,6 +447,7 @@ final class ClientSession implements ClientLoop.Handler {
             }
         } finally {
             inLoop = false;
+            loop.batch.discard(); // open only if that failed: its locks must not outlive it
         }
         if (ending) {
             endInput();
@@ -598,6 +640,17 @@ final class ClientSession implements ClientLoop.Handler {
                 runParsed();
                 break;
             }
+            if (inLoop) {
+                if (joinBatch(buf, pos, frameEnd)) {
+                    counted();
+                    pos = frameEnd;
+                    continue;
+                }
+                closeBatch();
+                if (ending) {
+                    break;
+                }
+            }
             int outcome = dispatch(request, frameEnd == lim);
             if (outcome == BLOCKS) {
                 handoff = true;
@@ -609,8 +662,65 @@ final class ClientSession implements ClientLoop.Handler {
                 ending = true;
             }
         }
+        if (inLoop) {
+            closeBatch();
+        }
         recordBatch();
         return pos;
+    }
+
+    /**
+     * Adds the command just scanned, {@code buf[from, to)}, to the loop's {@link LaneBatch} if it
+     * is a plain one for a single lane while no migration runs; false when it must go the usual way.
+     */
+    private boolean joinBatch(byte[] buf, int from, int to) {
+        if (refusal != null || pinnedNow()) {
+            return false;
+        }
+        RouteSnapshot snapshot = route.current();
+        if (snapshot.state().isPresent()) {
+            return false;
+        }
+        CommandSpec spec = lanes.tables.current().lookup(request);
+        if (spec == null || !loop.batch.plain(spec)) {
+            return false;
+        }
+        int keys = keyPositions(spec, request);
+        int lane;
+        if (keys < 0) {
+            return false;
+        } else if (keys == 0) {
+            if (spec.has(CommandSpec.WRITE)) {
+                return false; // a keyless write (FLUSHALL): ordered against every lane
+            }
+            lane = homeLane;
+        } else {
+            lane = laneOf(slotOf(request, keyIndexes[0]));
+            for (int k = 1; k < keys; k++) {
+                if (laneOf(slotOf(request, keyIndexes[k])) != lane) {
+                    return false;
+                }
+            }
+        }
+        Endpoint endpoint = snapshot.endpoint(Side.SOURCE).orElse(null);
+        return endpoint != null && loop.batch.add(this, laneSet[lane], endpoint, buf, from, to);
+    }
+
+    /** Sends the loop's open batch of this client's commands, if there is one; on the loop thread. */
+    void closeBatch() {
+        LaneBatch batch = loop.batch;
+        if (!batch.isOpen()) {
+            return;
+        }
+        UpstreamLink link = batch.link();
+        Reply reply = append(false);
+        try {
+            batch.send(reply, readAt);
+            loop.markDirty(link);
+        } catch (UpstreamLink.Unavailable e) {
+            unreachable(reply, e);
+            ending = true;
+        }
     }
 
     /** Runs what the parser has whole; back to plain scanning once it holds nothing. */
@@ -810,17 +920,17 @@ final class ClientSession implements ClientLoop.Handler {
     /** On a new own connection: what the client told Eden about itself, so the server knows it too. */
     private void replayClientState(UpstreamLink link, Endpoint endpoint) throws UpstreamLink.Unavailable {
         if (resp3) {
-            link.sendWords(endpoint, List.of(word("HELLO"), word("3")), IGNORED);
+            link.sendWords(endpoint, List.of(word("HELLO"), word("3")), ignored());
         }
         if (db != 0) {
-            link.sendWords(endpoint, List.of(word("SELECT"), word(Integer.toString(db))), IGNORED);
+            link.sendWords(endpoint, List.of(word("SELECT"), word(Integer.toString(db))), ignored());
         }
         if (clientName != null) {
-            link.sendWords(endpoint, List.of(word("CLIENT"), word("SETNAME"), clientName), IGNORED);
+            link.sendWords(endpoint, List.of(word("CLIENT"), word("SETNAME"), clientName), ignored());
         }
         for (var info : clientInfo.entrySet()) {
             link.sendWords(endpoint, List.of(word("CLIENT"), word("SETINFO"), word(info.getKey()), info.getValue()),
-                    IGNORED);
+                    ignored());
         }
     }
 
@@ -1516,12 +1626,31 @@ final class ClientSession implements ClientLoop.Handler {
     }
 
     private void link(Reply reply) {
-        appendLock.lock();
-        try {
-            tail.next = reply;
-            tail = reply;
-        } finally {
-            appendLock.unlock();
+        // one swap instead of a lock: until the old tail's next is set, readers of the queue see it
+        // end there, and the reply behind cannot be complete yet (it is sent after this returns)
+        Reply before = (Reply) TAIL.getAndSet(this, reply);
+        before.next = reply;
+    }
+
+    /**
+     * A new reply slot right behind {@code reply}, which is not complete yet: only the one who will
+     * complete it inserts here, and appenders only ever set the next of the tail they replaced.
+     */
+    private Reply insertAfter(Reply reply) {
+        Reply inserted = new Reply(this, true);
+        outstanding.incrementAndGet();
+        while (true) {
+            Reply behind = reply.next;
+            if (behind != null) {
+                inserted.next = behind;
+                reply.next = inserted;
+                return inserted;
+            }
+            if (TAIL.compareAndSet(this, reply, inserted)) {
+                reply.next = inserted;
+                return inserted;
+            }
+            Thread.onSpinWait(); // an appender replaced it as the tail and is about to link behind it
         }
     }
 

@@ -10,11 +10,10 @@ import java.net.Socket;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.SocketChannel;
+import java.util.Arrays;
 import java.util.List;
-import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.atomic.AtomicReferenceArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
@@ -34,6 +33,8 @@ import org.slf4j.LoggerFactory;
 final class UpstreamLink {
     private static final Logger LOG = LoggerFactory.getLogger(UpstreamLink.class);
     private static final int WRITE_BUFFER = 64 * 1024;
+    /** A batch's replies gathered beyond this are passed on ahead of the rest. */
+    private static final int SPILL_BYTES = 256 * 1024;
     private static final boolean LOOPED_READS = !Boolean.getBoolean("eden.redis.threadReaders");
     private static final long FULL_SOCKET_PAUSE_NANOS = TimeUnit.MICROSECONDS.toNanos(200);
     private static final long FIRST_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(50);
@@ -124,17 +125,26 @@ final class UpstreamLink {
      */
     void send(Endpoint endpoint, byte[] frame, int off, int len, Waiter waiter, int lane, long readAt)
             throws Unavailable {
+        if (lock.isHeldByCurrentThread()) {
+            write(endpoint, frame, off, len, waiter, lane, readAt); // an event loop took it already: no second take
+            return;
+        }
         lock.lock();
         try {
-            Connection c = connected(endpoint);
-            queue(c, waiter, lane, readAt);
-            try {
-                c.out.write(frame, off, len);
-            } catch (IOException e) {
-                c.breakOff("write failed: " + UpstreamConnector.reason(e));
-            }
+            write(endpoint, frame, off, len, waiter, lane, readAt);
         } finally {
             lock.unlock();
+        }
+    }
+
+    private void write(Endpoint endpoint, byte[] frame, int off, int len, Waiter waiter, int lane, long readAt)
+            throws Unavailable {
+        Connection c = connected(endpoint);
+        queue(c, waiter, lane, readAt);
+        try {
+            c.out.write(frame, off, len);
+        } catch (IOException e) {
+            c.breakOff("write failed: " + UpstreamConnector.reason(e));
         }
     }
 
@@ -163,16 +173,34 @@ final class UpstreamLink {
         if (waiter != null) {
             waiter.sentAt = sentAt;
             waiter.lane = lane;
-            c.laneCounts.incrementAndGet(lane);
-            c.count.incrementAndGet();
+            c.counts.sent(lane);
             c.inflight.add(waiter);
+        }
+    }
+
+    /**
+     * Writes a pipeline batch: the commands {@code frame[off, off+len)}, of the lanes {@code
+     * waiter.lanes} (or {@code waiter.lane} alone), whose replies all go to {@code waiter}. The
+     * caller holds {@link #lock} and every lane of the batch, and has checked {@link #readyFor}.
+     */
+    void sendBatch(Endpoint endpoint, byte[] frame, int off, int len, Waiter waiter, long readAt) throws Unavailable {
+        Connection c = connected(endpoint);
+        waiter.sentAt = readAt;
+        for (int i = 0, n = waiter.frames(); i < n; i++) {
+            c.counts.sent(waiter.laneOf(i));
+        }
+        c.inflight.add(waiter);
+        try {
+            c.out.write(frame, off, len);
+        } catch (IOException e) {
+            c.breakOff("write failed: " + UpstreamConnector.reason(e));
         }
     }
 
     /** How long the oldest command still waiting for its reply here has waited; 0 when none waits. */
     long oldestInflightNanos(long now) {
         Connection c = connection;
-        Waiter oldest = c == null ? null : c.inflight.peek();
+        Waiter oldest = c == null ? null : c.inflight.peekFromAnotherThread();
         return oldest == null ? 0 : Math.max(0, now - oldest.sentAt);
     }
 
@@ -184,7 +212,10 @@ final class UpstreamLink {
 
     /** Sends what was written, under {@link #lock}. */
     void flush() {
-        lock.lock();
+        boolean held = lock.isHeldByCurrentThread();
+        if (!held) {
+            lock.lock();
+        }
         try {
             Connection c = connection;
             if (c != null && !c.broken) {
@@ -195,14 +226,16 @@ final class UpstreamLink {
                 }
             }
         } finally {
-            lock.unlock();
+            if (!held) {
+                lock.unlock();
+            }
         }
     }
 
     /** Commands sent whose replies have not arrived. */
     int inflight() {
         Connection c = connection;
-        return c == null ? 0 : c.count.get();
+        return c == null ? 0 : (int) c.counts.total();
     }
 
     boolean isOpen() {
@@ -222,11 +255,12 @@ final class UpstreamLink {
             return;
         }
         Thread me = Thread.currentThread();
-        while (c.laneCounts.get(lane) > 0 && !c.broken) {
+        while (c.counts.of(lane) > 0 && !c.broken) {
             idleWaiters.set(lane, me);
-            if (c.laneCounts.get(lane) == 0 || c.broken) {
+            if (c.counts.of(lane) == 0 || c.broken) {
                 break;
             }
+            // the reader's count is a plain store: a wake-up it misses costs one re-check
             LockSupport.parkNanos(this, TimeUnit.MILLISECONDS.toNanos(5));
         }
         idleWaiters.set(lane, null);
@@ -377,9 +411,8 @@ final class UpstreamLink {
         final Socket socket;
         final OutputStream out;
         final InputStream in;
-        final ConcurrentLinkedQueue<Waiter> inflight = new ConcurrentLinkedQueue<>();
-        final AtomicInteger count = new AtomicInteger();
-        final AtomicIntegerArray laneCounts = new AtomicIntegerArray(lanes);
+        final InflightQueue inflight = new InflightQueue();
+        final InflightCounts counts = new InflightCounts(lanes);
         volatile boolean broken;
         volatile String brokenReason;
         /** Non-null when {@link #loop} reads this connection rather than a thread of its own. */
@@ -389,6 +422,9 @@ final class UpstreamLink {
         /** The loop's read buffer (a reader thread has its own). */
         private ReplySplitter replies;
         private final ReplySplitter.Sink sink = this::deliver;
+        // the reader's (then the ending thread's): the replies of the batch at the head so far
+        private final GrowingBytes batchReplies = new GrowingBytes();
+        private int gathered;
         private boolean finished;
 
         Connection(Endpoint endpoint, Socket socket, SocketChannel channel) throws IOException {
@@ -494,16 +530,31 @@ final class UpstreamLink {
                 unsolicited.frame(buf, off, len);
                 return;
             }
-            Waiter waiter = inflight.poll();
+            Waiter waiter = inflight.peek();
             if (waiter == null) {
                 unsolicited.frame(buf, off, len); // e.g. the +OK of a QUIT/RESET sent in streaming mode
                 return;
             }
-            count.decrementAndGet();
-            int lane = waiter.lane;
-            int left = laneCounts.decrementAndGet(lane);
-            waiter.complete(buf, off, len);
-            if (left == 0) {
+            int frames = waiter.frames();
+            int lane = waiter.laneOf(gathered);
+            counts.done(lane);
+            if (frames == 1) {
+                inflight.poll();
+                waiter.complete(buf, off, len);
+            } else {
+                // a batch's replies are consecutive frames here: gathered, then passed on as one
+                batchReplies.append(buf, off, len);
+                if (++gathered < frames && batchReplies.length() >= SPILL_BYTES) {
+                    waiter.spill(batchReplies.array(), 0, batchReplies.length()); // large replies: no hoarding
+                    batchReplies.clear();
+                } else if (gathered == frames) {
+                    inflight.poll();
+                    gathered = 0;
+                    waiter.complete(batchReplies.array(), 0, batchReplies.length());
+                    batchReplies.clear();
+                }
+            }
+            if (idleWaiters.get(lane) != null && counts.of(lane) == 0) {
                 wakeIdleWaiter(lane);
             }
         }
@@ -529,9 +580,21 @@ final class UpstreamLink {
                     + " lost before the reply (" + reason + ")");
             Waiter waiter;
             while ((waiter = inflight.poll()) != null) {
-                count.decrementAndGet();
-                laneCounts.decrementAndGet(waiter.lane);
-                waiter.fail(error);
+                int frames = waiter.frames();
+                for (int i = gathered; i < frames; i++) {
+                    counts.done(waiter.laneOf(i));
+                }
+                if (frames == 1) {
+                    waiter.fail(error);
+                } else {
+                    // the replies that came, then an error for each command whose reply did not
+                    for (int i = gathered; i < frames; i++) {
+                        batchReplies.append(error, 0, error.length);
+                    }
+                    waiter.fail(Arrays.copyOf(batchReplies.array(), batchReplies.length()));
+                    batchReplies.clear();
+                }
+                gathered = 0;
             }
             for (int lane = 0; lane < lanes; lane++) {
                 wakeIdleWaiter(lane);
