@@ -3,7 +3,7 @@
 # redis-benchmark SET and GET with 50 clients (unpipelined and -P 16) and 1000 clients,
 # ROUNDS interleaved rounds (direct, Eden, nutcracker one after the other), medians printed,
 # then Eden's resident memory with 10,000 idle clients.
-#   ROUNDS=3 REQUESTS=100000 bench/redis-proxy.sh
+#   ROUNDS=3 REQUESTS=100000 bench/redis-proxy.sh   (REQUESTS per unpipelined run; -P 16 runs send 16 times as many)
 # EDEN_OPTIONS adds Eden options, e.g. EDEN_OPTIONS="--option redis.lanes=4"; JAVA_OPTS its JVM's,
 # e.g. JAVA_OPTS=-Deden.redis.loops=2 (client event loops; default: half the cores, at least one).
 # PIN (1): the server side (redis-server and the proxy measured) runs on the first half of the CPUs,
@@ -89,21 +89,24 @@ declare -A proxy_pid=([eden]=$eden_pid [nutcracker]=$nutcracker_pid)
 . "$root/bench/cpu-ticks.sh"
 TIMEFORMAT='%3U %3S'
 results="$work/results.csv"
-echo "round,case,target,rps,p50,p99,redis_ticks,proxy_ticks,bench_user,bench_sys,proxy_sys_ticks" >"$results"
+echo "round,case,target,rps,p50,p99,redis_ticks,proxy_ticks,bench_user,bench_sys,proxy_sys_ticks,requests" >"$results"
 # warm-up (JIT) so the first measured round is not Eden's compile time
 "${on_load[@]}" redis-benchmark -p "$eden_port" -t set,get -n 200000 -c 50 -P 16 -r 100000 -q >/dev/null 2>&1 || true
 for round in $(seq "$rounds"); do
     for c in "${cases[@]}"; do
         read -r test clients pipeline <<<"$c"
+        # a pipelined run sends P times the requests, so it lasts about as long as an unpipelined one:
+        # 100,000 requests at -P 16 take a fraction of a second, and measure set-up and JIT as much as the proxy
+        n=$((requests * pipeline))
         for target in direct eden nutcracker; do
             redis0=$(ticks "$redis_pid"); proxy0=$(ticks "${proxy_pid[$target]:-}"); psys0=$(sys_ticks "${proxy_pid[$target]:-}")
-            { time "${on_load[@]}" redis-benchmark -h 127.0.0.1 -p "${ports[$target]}" -t "${test,,}" -n "$requests" \
+            { time "${on_load[@]}" redis-benchmark -h 127.0.0.1 -p "${ports[$target]}" -t "${test,,}" -n "$n" \
                 -c "$clients" -P "$pipeline" -r 100000 --csv >"$work/run.csv" 2>/dev/null; } 2>"$work/run.time" || true
             redis1=$(ticks "$redis_pid"); proxy1=$(ticks "${proxy_pid[$target]:-}"); psys1=$(sys_ticks "${proxy_pid[$target]:-}")
             line=$(grep "^\"$test\"" "$work/run.csv" | head -1 || true)
             IFS=, read -r _ rps _ _ p50 _ p99 _ <<<"${line//\"/}"
             read -r bench_user bench_sys <"$work/run.time"
-            echo "$round,$test c=$clients P=$pipeline,$target,$rps,$p50,$p99,$((redis1 - redis0)),$((proxy1 - proxy0)),$bench_user,$bench_sys,$((psys1 - psys0))" >>"$results"
+            echo "$round,$test c=$clients P=$pipeline,$target,$rps,$p50,$p99,$((redis1 - redis0)),$((proxy1 - proxy0)),$bench_user,$bench_sys,$((psys1 - psys0)),$n" >>"$results"
         done
     done
     echo "round $round of $rounds done" >&2
@@ -132,11 +135,11 @@ upstream_clients=$(redis-cli -p "$redis_port" INFO clients | awk -F: '/connected
 eval "exec ${IDLE[1]}>&-"
 wait "$IDLE_PID" 2>/dev/null || true
 
-python3 - "$results" "$requests" "$(getconf CLK_TCK)" "$(nproc)" "$server_count" <<'PY'
+python3 - "$results" "$(getconf CLK_TCK)" "$(nproc)" "$server_count" <<'PY'
 import csv, statistics, sys
 rows = list(csv.DictReader(open(sys.argv[1])))
-requests, hz, cpus = int(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4])
-server_cpus = int(sys.argv[5])  # 0: unpinned
+hz, cpus = int(sys.argv[2]), int(sys.argv[3])
+server_cpus = int(sys.argv[4])  # 0: unpinned
 cases = list(dict.fromkeys(r["case"] for r in rows))
 def med(case, target, field):
     vals = [float(r[field]) for r in rows if r["case"] == case and r["target"] == target and r[field]]
@@ -155,9 +158,9 @@ print()
 def cpu(case, target):
     def m(f):
         return statistics.median([f(r) for r in rows if r["case"] == case and r["target"] == target])
-    return (m(lambda r: int(r["redis_ticks"]) / hz * 1e6 / requests),
-            m(lambda r: int(r["proxy_ticks"]) / hz * 1e6 / requests),
-            m(lambda r: (float(r["bench_user"]) + float(r["bench_sys"])) * 1e6 / requests))
+    return (m(lambda r: int(r["redis_ticks"]) / hz * 1e6 / int(r["requests"])),
+            m(lambda r: int(r["proxy_ticks"]) / hz * 1e6 / int(r["requests"])),
+            m(lambda r: (float(r["bench_user"]) + float(r["bench_sys"])) * 1e6 / int(r["requests"])))
 print("CPU per request, µs (redis-server / proxy / redis-benchmark), medians:")
 print(f"{'case':<20}{'direct':>22}{'eden':>22}{'nutcracker':>22}")
 for c in cases:
@@ -169,7 +172,7 @@ for c in cases:
     want = 0.9 * med(c, "direct", "rps")
     # the most lenient placement: every CPU shared by all three, none ever idle
     allowed = cpus * 1e6 / want - r - b
-    kernel = statistics.median([int(x["proxy_sys_ticks"]) / hz * 1e6 / requests
+    kernel = statistics.median([int(x["proxy_sys_ticks"]) / hz * 1e6 / int(x["requests"])
                                 for x in rows if x["case"] == c and x["target"] == "eden"])
     print(f"{c}: 0.9x direct is {want:,.0f} ops/s; with Redis at {r:.2f} and redis-benchmark at {b:.2f} µs per "
           f"request through Eden, {cpus} CPUs that never idle leave Eden {allowed:.2f} µs per request (it used {p:.2f}, "
