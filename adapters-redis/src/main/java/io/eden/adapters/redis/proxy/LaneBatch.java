@@ -12,7 +12,7 @@ import java.util.Arrays;
  * client sent them: they lie together in the read) in one go, with one waiter and one reply slot
  * for all of them; their replies are consecutive frames on the connection, gathered and passed
  * on together. A command alone costs a reply slot, a queued waiter, two locks and a copy of its
- * reply each; a batch of 16 costs them once (decision 27).
+ * reply each; a batch of 16 costs them once (decision 23).
  *
  * <p>One per loop: a loop runs one client's input at a time, and closes the batch before it
  * leaves that input. Every lock is tried, never waited for: what cannot join runs the usual way.
@@ -127,10 +127,6 @@ final class LaneBatch {
     /** The connection written to, to flush at the end of the loop's round; valid until the next batch opens. */
     UpstreamLink link() {
         return link;
-    }
-
-    int size() {
-        return size;
     }
 
     /** Lets go of an open batch without sending it: its client failed mid-input and is being closed. */
