@@ -87,6 +87,49 @@ class RedisDataMovementTest {
         }
     }
 
+    /**
+     * Clients pipelining before the migration begins go to the lanes in batches; the route changes
+     * under them, the copy runs, and not one acknowledged write is missing on either side.
+     */
+    @Test
+    void pipelining_clients_across_the_start_of_a_migration_lose_no_write() throws Exception {
+        try (RealRedis source = RealRedis.start(); RealRedis target = RealRedis.start()) {
+            Endpoint from = source.endpoint("old", "");
+            Endpoint to = target.endpoint("new", "");
+            fill(source, 0, 5_000);
+            Movements movements = new Movements();
+            MovingRoute[] route = new MovingRoute[1];
+            try (EdenUnderTest eden = EdenUnderTest.routed(ProxySettings.DEFAULTS, interlay ->
+                    route[0] = MovingRoute.notMigrating(interlay, from, to));
+                 Writers writers = new Writers(eden, 8, true)) {
+                writers.awaitSome(300);
+                route[0].move(Phase.REPLICATING, Movements.DUAL_WRITE, false);
+                DataMovement movement = eden.adapter.startDataMovement(movements.request(from, to,
+                        DataMode.Replace.REPLACE, new FailureHandling.RollbackAll()));
+                try {
+                    await(() -> movement.progress().copyComplete(), Duration.ofSeconds(60));
+                    route[0].move(Phase.REPLICATING, Movements.DUAL_WRITE, true);
+                    writers.awaitSome(writers.done() + 300);
+                    writers.stop();
+                    assertEquals(List.of(), writers.errors, "no client saw an error");
+                    assertEquals(List.of(), movements.failures);
+                } finally {
+                    movement.close();
+                }
+            }
+            try (Jedis s = source.direct(); Jedis t = target.direct()) {
+                List<String> differences = KeyspaceDiff.differences(s, t, 0);
+                assertTrue(differences.isEmpty(), differences.size() + " keys differ, e.g. "
+                        + differences.subList(0, Math.min(10, differences.size())));
+                assertTrue(Writers.acknowledged.size() > 1000, "counters written: " + Writers.acknowledged.size());
+                for (var counter : Writers.acknowledged.entrySet()) {
+                    assertEquals(Long.toString(counter.getValue().get()), s.get(counter.getKey()), counter.getKey());
+                    assertEquals(Long.toString(counter.getValue().get()), t.get(counter.getKey()), counter.getKey());
+                }
+            }
+        }
+    }
+
     @Test
     void validation_lists_real_differences_and_they_get_repaired() throws Exception {
         try (RealRedis source = RealRedis.start(); RealRedis target = RealRedis.start()) {
@@ -397,10 +440,44 @@ class RedisDataMovementTest {
         private final List<Future<?>> running = new ArrayList<>();
 
         Writers(EdenUnderTest eden, int count) {
+            this(eden, count, false);
+        }
+
+        /** @param pipelined each round is one pipeline of 16 counter increments over all lanes and a push */
+        Writers(EdenUnderTest eden, int count, boolean pipelined) {
             acknowledged.clear();
             for (int w = 0; w < count; w++) {
                 int me = w;
-                running.add(pool.submit(() -> write(eden, me)));
+                running.add(pool.submit(() -> {
+                    if (pipelined) {
+                        writePipelines(eden, me);
+                    } else {
+                        write(eden, me);
+                    }
+                }));
+            }
+        }
+
+        private void writePipelines(EdenUnderTest eden, int me) {
+            try (Jedis client = eden.jedis()) {
+                for (long i = 0; !stop.get(); i++) {
+                    try {
+                        Pipeline p = client.pipelined();
+                        List<String> counters = new ArrayList<>();
+                        for (int j = 0; j < 16; j++) {
+                            String counter = "piped:" + ((i * 16 + j + me * 7) % 3000);
+                            counters.add(counter);
+                            p.incr(counter);
+                        }
+                        p.rpush("piped-log:" + me, Long.toString(i));
+                        p.sync();
+                        counters.forEach(counter -> ack(counter, 1));
+                        rounds.incrementAndGet();
+                    } catch (RuntimeException e) {
+                        errors.add(e.toString());
+                        return;
+                    }
+                }
             }
         }
 

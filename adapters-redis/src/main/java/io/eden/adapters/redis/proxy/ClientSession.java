@@ -703,7 +703,14 @@ final class ClientSession implements ClientLoop.Handler {
             }
         }
         Endpoint endpoint = snapshot.endpoint(Side.SOURCE).orElse(null);
-        return endpoint != null && loop.batch.add(this, laneSet[lane], endpoint, buf, from, to);
+        if (endpoint == null || !loop.batch.add(this, laneSet[lane], endpoint, buf, from, to)) {
+            return false;
+        }
+        if (routeWhileHeld() != snapshot) {
+            loop.batch.dropLast(from); // the route changed (a migration may have begun): routed the usual way
+            return false;
+        }
+        return true;
     }
 
     /** Sends the loop's open batch of this client's commands, if there is one; on the loop thread. */
@@ -831,7 +838,7 @@ final class ClientSession implements ClientLoop.Handler {
                 }
                 if (spec != null && spec.name().equals("client") && !pinnedNow()) {
                     // a subcommand this server does not know (SETINFO before 7.2): its own error, from a lane
-                    return sendOnLanes(route.current(), command, spec, lastOfBatch);
+                    return sendOnLanes(command, spec, lastOfBatch);
                 }
             }
             default -> {
@@ -853,7 +860,7 @@ final class ClientSession implements ClientLoop.Handler {
         if (needsPin(cmd, command, spec)) {
             return inLoop ? BLOCKS : sendPinned(snapshot, command, cmd, spec) ? DONE : STOP;
         }
-        return sendOnLanes(snapshot, command, spec, lastOfBatch);
+        return sendOnLanes(command, spec, lastOfBatch);
     }
 
     /**
@@ -961,12 +968,12 @@ final class ClientSession implements ClientLoop.Handler {
         };
     }
 
-    private int sendOnLanes(RouteSnapshot snapshot, RespRequest command, CommandSpec spec, boolean lastOfBatch) {
+    private int sendOnLanes(RespRequest command, CommandSpec spec, boolean lastOfBatch) {
         int keys = spec == null ? 0 : keyPositions(spec, command);
         boolean write = spec != null && !spec.has(CommandSpec.READONLY);
         if (keys == 0 && spec != null && spec.name().startsWith("script|")) {
             // SCRIPT LOAD / FLUSH: the other side must know the same scripts, so it is mirrored like a write
-            return sendOnLane(snapshot, decide(snapshot, 0), homeLane, command, true, lastOfBatch, -1);
+            return sendOnLane(0, homeLane, command, true, lastOfBatch, -1);
         }
         if (keys < 0 || (keys == 0 && spec != null && spec.has(CommandSpec.WRITE))) {
             if (inLoop) {
@@ -975,10 +982,10 @@ final class ClientSession implements ClientLoop.Handler {
             // keys unknown (or a keyless write such as FLUSHALL): ordered against every lane
             boolean[] all = new boolean[lanes.count];
             Arrays.fill(all, true);
-            return sendWithBarrier(snapshot, decide(snapshot, 0), all, homeLane, command, write, null) ? DONE : STOP;
+            return sendWithBarrier(0, all, homeLane, command, write, null) ? DONE : STOP;
         }
         if (keys == 0) {
-            return sendOnLane(snapshot, decide(snapshot, 0), homeLane, command, false, lastOfBatch, -1);
+            return sendOnLane(0, homeLane, command, false, lastOfBatch, -1);
         }
         int firstSlot = slotOf(command, keyIndexes[0]);
         int lane = laneOf(firstSlot);
@@ -996,12 +1003,10 @@ final class ClientSession implements ClientLoop.Handler {
                 several[other] = true;
             }
         }
-        RouteDecision decision = decide(snapshot, firstSlot);
         if (several != null) {
-            return sendWithBarrier(snapshot, decision, several, lane, command, write, command.arg(keyIndexes[0]))
-                    ? DONE : STOP;
+            return sendWithBarrier(firstSlot, several, lane, command, write, command.arg(keyIndexes[0])) ? DONE : STOP;
         }
-        return sendOnLane(snapshot, decision, lane, command, write, lastOfBatch, keyIndexes[0]);
+        return sendOnLane(firstSlot, lane, command, write, lastOfBatch, keyIndexes[0]);
     }
 
     private static int slotOf(RespRequest command, int argument) {
@@ -1033,11 +1038,31 @@ final class ClientSession implements ClientLoop.Handler {
     }
 
     /**
+     * The route of a command, read once its lanes are held. A migration's copier holds a lane
+     * while it copies the lane's keys, after the route has changed; so a command routed by an
+     * older route is sent before that copy (and is in it), never after it (it would miss the side
+     * being migrated to).
+     */
+    private RouteSnapshot routeWhileHeld() {
+        return route.current();
+    }
+
+    /**
+     * @param slot        the slot the command is routed by (of its first key; 0 without keys)
      * @param keyArgument the argument holding the key a mirror failure is repaired by, -1 for none
      */
-    private int sendOnLane(RouteSnapshot snapshot, RouteDecision decision, int laneIndex, RespRequest command,
-                           boolean write, boolean lastOfBatch, int keyArgument) {
+    private int sendOnLane(int slot, int laneIndex, RespRequest command, boolean write, boolean lastOfBatch,
+                           int keyArgument) {
         Lane lane = laneSet[laneIndex];
+        if (inLoop) {
+            if (!ClientLoop.tryLock(lane.lock)) {
+                return BLOCKS;
+            }
+        } else {
+            lane.lock.lock();
+        }
+        RouteSnapshot snapshot = routeWhileHeld();
+        RouteDecision decision = decide(snapshot, slot);
         Side side = write ? decision.write() : decision.read();
         Side mirrorSide = write ? decision.mirror().orElse(null) : null;
         boolean canary = !write && side != decision.write();
@@ -1046,9 +1071,6 @@ final class ClientSession implements ClientLoop.Handler {
         ReentrantLock first = null;
         ReentrantLock second = null;
         if (inLoop) {
-            if (!ClientLoop.tryLock(lane.lock)) {
-                return BLOCKS;
-            }
             Side otherSide = mirrorSide != null ? mirrorSide : canary ? decision.write() : null;
             first = ClientLoop.tryLock(lane.link(side).lock) ? lane.link(side).lock : null;
             second = first == null || otherSide == null ? null
@@ -1058,8 +1080,6 @@ final class ClientSession implements ClientLoop.Handler {
                 unlock(second, first, lane.lock);
                 return BLOCKS; // a connection to open first: that may take a while
             }
-        } else {
-            lane.lock.lock();
         }
         Reply reply = null;
         try {
@@ -1194,13 +1214,15 @@ final class ClientSession implements ClientLoop.Handler {
      * none has a command in flight on either side, runs the command on {@code laneIndex} (with
      * its mirror), waits for its reply, then releases them.
      */
-    private boolean sendWithBarrier(RouteSnapshot snapshot, RouteDecision decision, boolean[] held, int laneIndex,
-                                    RespRequest command, boolean write, byte[] key) {
+    private boolean sendWithBarrier(int slot, boolean[] held, int laneIndex, RespRequest command, boolean write,
+                                    byte[] key) {
         flushDirty();
         Reply reply = append(false);
         lockAll(held);
         try {
             lanes.drain(held);
+            RouteSnapshot snapshot = routeWhileHeld();
+            RouteDecision decision = decide(snapshot, slot);
             Lane lane = laneSet[laneIndex];
             Side side = write ? decision.write() : decision.read();
             UpstreamLink link = lane.link(side);

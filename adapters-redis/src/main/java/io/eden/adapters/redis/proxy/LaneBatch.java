@@ -106,6 +106,15 @@ final class LaneBatch {
         return true;
     }
 
+    /** Takes back the command just added, which started at {@code from}; its lane stays held until the batch closes. */
+    void dropLast(int from) {
+        size--;
+        end = from;
+        if (size == 0) {
+            release();
+        }
+    }
+
     boolean isOpen() {
         return link != null;
     }

@@ -21,7 +21,17 @@ public final class MovingRoute implements RouteView {
         this.interlay = interlay.boundTo(source.id());
         this.source = source;
         this.target = target;
-        move(phase, strategy, false);
+        if (strategy != null) {
+            move(phase, strategy, false);
+        }
+    }
+
+    /** A route with no migration yet: everything goes to {@code source} until {@link #move}. */
+    public static MovingRoute notMigrating(Interlay interlay, Endpoint source, Endpoint target) {
+        MovingRoute route = new MovingRoute(interlay, source, target, Phase.REPLICATING, null);
+        route.current = new RouteSnapshot(route.interlay, Optional.of(source), Optional.empty(), Optional.empty(),
+                Optional.empty(), ++route.version);
+        return route;
     }
 
     public synchronized void move(Phase phase, Strategy strategy, boolean copyComplete) {
