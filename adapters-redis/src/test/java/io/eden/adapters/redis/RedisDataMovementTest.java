@@ -33,6 +33,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import redis.clients.jedis.Jedis;
 import redis.clients.jedis.Pipeline;
@@ -55,35 +56,14 @@ class RedisDataMovementTest {
             fill(source, 0, 20_000);
             fill(source, 3, 2_000);
             Movements movements = new Movements();
-            MovingRoute[] route = new MovingRoute[1];
-            try (EdenUnderTest eden = EdenUnderTest.routed(ProxySettings.DEFAULTS, interlay ->
-                    route[0] = new MovingRoute(interlay, from, to, Phase.REPLICATING, Movements.DUAL_WRITE));
-                 Writers writers = new Writers(eden, 8)) {
-                writers.awaitSome(200);
-                DataMovement movement = eden.adapter.startDataMovement(movements.request(from, to,
-                        DataMode.Replace.REPLACE, new FailureHandling.RollbackAll()));
-                try {
-                    await(() -> movement.progress().copyComplete(), Duration.ofSeconds(60));
-                    route[0].move(Phase.REPLICATING, Movements.DUAL_WRITE, true);
-                    writers.awaitSome(writers.done() + 200);
-                    writers.stop();
-                    assertEquals(List.of(), writers.errors, "no client saw an error");
-                    assertTrue(movement.progress().keysCopied() >= 22_000, "copied " + movement.progress());
-                    assertEquals(1, movements.completions.get());
-                    assertEquals(List.of(), movements.failures);
-                    ValidationReport report = movement.validate();
-                    assertTrue(report.clean(), "validation: " + report);
-                    assertTrue(report.keysCompared() >= 22_000, "compared " + report.keysCompared());
-                } finally {
-                    movement.close();
-                }
-            }
-            try (Jedis s = source.direct(); Jedis t = target.direct()) {
-                assertEquals(List.of(), KeyspaceDiff.differences(s, t, 0, 3));
-                for (var counter : Writers.acknowledged.entrySet()) {
-                    assertEquals(Long.toString(counter.getValue().get()), s.get(counter.getKey()), counter.getKey());
-                }
-            }
+            copyWhileClientsWrite(from, to, movements, false, movement -> {
+                assertTrue(movement.progress().keysCopied() >= 22_000, "copied " + movement.progress());
+                assertEquals(1, movements.completions.get());
+                ValidationReport report = movement.validate();
+                assertTrue(report.clean(), "validation: " + report);
+                assertTrue(report.keysCompared() >= 22_000, "compared " + report.keysCompared());
+            });
+            assertSameAndNoWriteLost(source, target, 0, 3);
         }
     }
 
@@ -97,35 +77,22 @@ class RedisDataMovementTest {
             Endpoint from = source.endpoint("old", "");
             Endpoint to = target.endpoint("new", "");
             fill(source, 0, 5_000);
-            Movements movements = new Movements();
-            MovingRoute[] route = new MovingRoute[1];
-            try (EdenUnderTest eden = EdenUnderTest.routed(ProxySettings.DEFAULTS, interlay ->
-                    route[0] = MovingRoute.notMigrating(interlay, from, to));
-                 Writers writers = new Writers(eden, 8, true)) {
-                writers.awaitSome(300);
-                route[0].move(Phase.REPLICATING, Movements.DUAL_WRITE, false);
-                DataMovement movement = eden.adapter.startDataMovement(movements.request(from, to,
-                        DataMode.Replace.REPLACE, new FailureHandling.RollbackAll()));
-                try {
-                    await(() -> movement.progress().copyComplete(), Duration.ofSeconds(60));
-                    route[0].move(Phase.REPLICATING, Movements.DUAL_WRITE, true);
-                    writers.awaitSome(writers.done() + 300);
-                    writers.stop();
-                    assertEquals(List.of(), writers.errors, "no client saw an error");
-                    assertEquals(List.of(), movements.failures);
-                } finally {
-                    movement.close();
-                }
-            }
-            try (Jedis s = source.direct(); Jedis t = target.direct()) {
-                List<String> differences = KeyspaceDiff.differences(s, t, 0);
-                assertTrue(differences.isEmpty(), differences.size() + " keys differ, e.g. "
-                        + differences.subList(0, Math.min(10, differences.size())));
-                assertTrue(Writers.acknowledged.size() > 1000, "counters written: " + Writers.acknowledged.size());
-                for (var counter : Writers.acknowledged.entrySet()) {
-                    assertEquals(Long.toString(counter.getValue().get()), s.get(counter.getKey()), counter.getKey());
-                    assertEquals(Long.toString(counter.getValue().get()), t.get(counter.getKey()), counter.getKey());
-                }
+            copyWhileClientsWrite(from, to, new Movements(), true, movement -> {
+            });
+            assertTrue(Writers.acknowledged.size() > 1000, "counters written: " + Writers.acknowledged.size());
+            assertSameAndNoWriteLost(source, target, 0);
+        }
+    }
+
+    /** Both servers hold the same keys and values, and every increment a client saw acknowledged. */
+    private static void assertSameAndNoWriteLost(RealRedis source, RealRedis target, int... databases) {
+        try (Jedis s = source.direct(); Jedis t = target.direct()) {
+            List<String> differences = KeyspaceDiff.differences(s, t, databases);
+            assertTrue(differences.isEmpty(), differences.size() + " keys differ, e.g. "
+                    + differences.subList(0, Math.min(10, differences.size())));
+            for (var counter : Writers.acknowledged.entrySet()) {
+                assertEquals(Long.toString(counter.getValue().get()), s.get(counter.getKey()), counter.getKey());
+                assertEquals(Long.toString(counter.getValue().get()), t.get(counter.getKey()), counter.getKey());
             }
         }
     }
@@ -385,6 +352,36 @@ class RedisDataMovementTest {
     }
 
     /** Keys of every type in {@code db}, a tenth with a TTL. */
+    /**
+     * Clients write through Eden (plain writers, or pipelining ones that start before the
+     * migration does) while the source is copied to the target with dual writes; {@code checks}
+     * looks at the finished movement before it is closed. No client may see an error.
+     */
+    private static void copyWhileClientsWrite(Endpoint from, Endpoint to, Movements movements, boolean pipelined,
+                                              Consumer<DataMovement> checks) throws Exception {
+        MovingRoute[] route = new MovingRoute[1];
+        try (EdenUnderTest eden = EdenUnderTest.routed(ProxySettings.DEFAULTS, interlay -> route[0] = pipelined
+                ? MovingRoute.notMigrating(interlay, from, to)
+                : new MovingRoute(interlay, from, to, Phase.REPLICATING, Movements.DUAL_WRITE));
+             Writers writers = new Writers(eden, 8, pipelined)) {
+            writers.awaitSome(200);
+            route[0].move(Phase.REPLICATING, Movements.DUAL_WRITE, false); // pipelined: the migration begins now
+            DataMovement movement = eden.adapter.startDataMovement(movements.request(from, to,
+                    DataMode.Replace.REPLACE, new FailureHandling.RollbackAll()));
+            try {
+                await(() -> movement.progress().copyComplete(), Duration.ofSeconds(60));
+                route[0].move(Phase.REPLICATING, Movements.DUAL_WRITE, true);
+                writers.awaitSome(writers.done() + 200);
+                writers.stop();
+                assertEquals(List.of(), writers.errors, "no client saw an error");
+                assertEquals(List.of(), movements.failures);
+                checks.accept(movement);
+            } finally {
+                movement.close();
+            }
+        }
+    }
+
     static void fill(RealRedis redis, int db, int count) {
         try (Jedis jedis = redis.direct()) {
             jedis.select(db);
