@@ -56,7 +56,7 @@ class RedisDataMovementTest {
             fill(source, 0, 20_000);
             fill(source, 3, 2_000);
             Movements movements = new Movements();
-            copyWhileClientsWrite(from, to, movements, false, movement -> {
+            copyWhileClientsWrite(from, to, movements, false, false, movement -> {
                 assertTrue(movement.progress().keysCopied() >= 22_000, "copied " + movement.progress());
                 assertEquals(1, movements.completions.get());
                 ValidationReport report = movement.validate();
@@ -77,7 +77,7 @@ class RedisDataMovementTest {
             Endpoint from = source.endpoint("old", "");
             Endpoint to = target.endpoint("new", "");
             fill(source, 0, 5_000);
-            copyWhileClientsWrite(from, to, new Movements(), true, movement -> {
+            copyWhileClientsWrite(from, to, new Movements(), true, true, movement -> {
             });
             assertTrue(Writers.acknowledged.size() > 1000, "counters written: " + Writers.acknowledged.size());
             assertSameAndNoWriteLost(source, target, 0);
@@ -94,6 +94,21 @@ class RedisDataMovementTest {
                 assertEquals(Long.toString(counter.getValue().get()), s.get(counter.getKey()), counter.getKey());
                 assertEquals(Long.toString(counter.getValue().get()), t.get(counter.getKey()), counter.getKey());
             }
+        }
+    }
+
+    /**
+     * Transactions, scripts, SELECT and plain writes from before the migration begins: key-bearing
+     * pinned commands too are routed once their lanes are held.
+     */
+    @Test
+    void transactions_and_scripts_across_the_start_of_a_migration_lose_no_write() throws Exception {
+        try (RealRedis source = RealRedis.start(); RealRedis target = RealRedis.start()) {
+            fill(source, 0, 5_000);
+            copyWhileClientsWrite(source.endpoint("old", ""), target.endpoint("new", ""), new Movements(), true, false,
+                    movement -> {
+                    });
+            assertSameAndNoWriteLost(source, target, 0, 3);
         }
     }
 
@@ -353,19 +368,21 @@ class RedisDataMovementTest {
 
     /** Keys of every type in {@code db}, a tenth with a TTL. */
     /**
-     * Clients write through Eden (plain writers, or pipelining ones that start before the
-     * migration does) while the source is copied to the target with dual writes; {@code checks}
-     * looks at the finished movement before it is closed. No client may see an error.
+     * Clients write through Eden (the mixed writers, or pipelining ones) while the source is copied
+     * to the target with dual writes; {@code checks} looks at the finished movement before it is
+     * closed. No client may see an error.
+     *
+     * @param beforeMigration the clients start writing before the migration begins (the route changes under them)
      */
-    private static void copyWhileClientsWrite(Endpoint from, Endpoint to, Movements movements, boolean pipelined,
-                                              Consumer<DataMovement> checks) throws Exception {
+    private static void copyWhileClientsWrite(Endpoint from, Endpoint to, Movements movements, boolean beforeMigration,
+                                              boolean pipelined, Consumer<DataMovement> checks) throws Exception {
         MovingRoute[] route = new MovingRoute[1];
-        try (EdenUnderTest eden = EdenUnderTest.routed(ProxySettings.DEFAULTS, interlay -> route[0] = pipelined
+        try (EdenUnderTest eden = EdenUnderTest.routed(ProxySettings.DEFAULTS, interlay -> route[0] = beforeMigration
                 ? MovingRoute.notMigrating(interlay, from, to)
                 : new MovingRoute(interlay, from, to, Phase.REPLICATING, Movements.DUAL_WRITE));
              Writers writers = new Writers(eden, 8, pipelined)) {
             writers.awaitSome(200);
-            route[0].move(Phase.REPLICATING, Movements.DUAL_WRITE, false); // pipelined: the migration begins now
+            route[0].move(Phase.REPLICATING, Movements.DUAL_WRITE, false); // beforeMigration: it begins now
             DataMovement movement = eden.adapter.startDataMovement(movements.request(from, to,
                     DataMode.Replace.REPLACE, new FailureHandling.RollbackAll()));
             try {

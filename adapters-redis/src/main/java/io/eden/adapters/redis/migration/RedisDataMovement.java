@@ -189,14 +189,16 @@ public final class RedisDataMovement implements DataMovement, MirrorObserver {
         } else if (java.util.Arrays.equals(authoritative, mirror)) {
             return;
         }
+        if (failed && request.migration().failureHandling() instanceof FailureHandling.RollbackAll) {
+            // before the repair is queued: its attempts fail at once against a dead side, and the
+            // first failure reported is the one the user reads; the cause is this write
+            reportFailure("a write mirrored to the " + mirrorSide.name().toLowerCase() + " failed: " + firstLine(mirror));
+        }
         if (key != null) {
             // under best_effort a write the authoritative side refused but the mirror took lives on the mirror's side
             boolean onlyMirrorTookIt = MirrorObserver.isError(authoritative) && !MirrorObserver.isError(mirror);
             repairs.add(db, key, onlyMirrorTookIt ? mirrorSide : mirrorSide.other());
             LockSupport.unpark(worker);
-        }
-        if (failed && request.migration().failureHandling() instanceof FailureHandling.RollbackAll) {
-            reportFailure("a write mirrored to the " + mirrorSide.name().toLowerCase() + " failed: " + firstLine(mirror));
         }
     }
 

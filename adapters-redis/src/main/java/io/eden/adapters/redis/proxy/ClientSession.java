@@ -1338,27 +1338,41 @@ final class ClientSession implements ClientLoop.Handler {
             }
         }
         byte[] key = spec == null ? null : firstKey(spec, command);
-        RouteDecision decision = decide(snapshot, key == null ? 0 : HashSlot.of(key));
-        boolean streaming = streamingNow || (pinned != null && pinned.streaming);
-        boolean readOnly = spec != null && spec.has(CommandSpec.READONLY) && !inMulti;
-        UpstreamLink link = pinnedLink(snapshot, decision.write());
-        Reply reply = null;
-        if (streaming) {
-            link.streaming = true; // from here on every frame of this connection goes to the client in order
-        } else {
-            reply = append(cmd.equals("select") || cmd.equals("hello"));
-        }
-        // While a migration mirrors writes, a pinned client's writes (and its whole transaction) run
-        // on a second pinned connection to the other side too; a key-bearing one holds its lanes
-        // until both sides answered, so neither side can order it differently against the lanes.
-        // A transaction is mirrored or not as a whole, as its MULTI was: the other side must see
-        // MULTI, the queued commands and EXEC on one connection, or none of them.
-        Side mirrorSide = inMulti ? txMirror : decision.mirror().orElse(null);
-        MirrorCheck check = reply == null || readOnly || mirrorSide == null ? null
-                : new MirrorCheck(mirrorSide, decision.eitherSuffices(), db, key, lanes.mirrors, metrics, reply);
         if (held != null) {
             flushDirty();
             lockAll(held);
+        }
+        RouteDecision decision;
+        UpstreamLink link;
+        Reply reply = null;
+        Side mirrorSide;
+        MirrorCheck check;
+        try {
+            if (held != null) {
+                snapshot = routeWhileHeld();
+            }
+            decision = decide(snapshot, key == null ? 0 : HashSlot.of(key));
+            boolean streaming = streamingNow || (pinned != null && pinned.streaming);
+            boolean readOnly = spec != null && spec.has(CommandSpec.READONLY) && !inMulti;
+            link = pinnedLink(snapshot, decision.write());
+            if (streaming) {
+                link.streaming = true; // from here on every frame of this connection goes to the client in order
+            } else {
+                reply = append(cmd.equals("select") || cmd.equals("hello"));
+            }
+            // While a migration mirrors writes, a pinned client's writes (and its whole transaction) run
+            // on a second pinned connection to the other side too; a key-bearing one holds its lanes
+            // until both sides answered, so neither side can order it differently against the lanes.
+            // A transaction is mirrored or not as a whole, as its MULTI was: the other side must see
+            // MULTI, the queued commands and EXEC on one connection, or none of them.
+            mirrorSide = inMulti ? txMirror : decision.mirror().orElse(null);
+            check = reply == null || readOnly || mirrorSide == null ? null
+                    : new MirrorCheck(mirrorSide, decision.eitherSuffices(), db, key, lanes.mirrors, metrics, reply);
+        } catch (RuntimeException e) {
+            if (held != null) {
+                unlockAll(held);
+            }
+            throw e;
         }
         try {
             link.lock.lock();
