@@ -70,18 +70,16 @@ final class ClientSession implements ClientLoop.Handler {
     private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RESP3_NULL = "_\r\n".getBytes(StandardCharsets.US_ASCII);
-    /** Takes a reply nobody reads: of what Eden replays on a new connection. One per command: a waiter is queued once. */
-    private static Waiter ignored() {
-        return new Waiter() {
-            @Override
-            void complete(byte[] buf, int off, int len) {
-            }
+    /** Takes a reply nobody reads: of what Eden replays on a new connection. */
+    private static final Waiter IGNORED = new Waiter() {
+        @Override
+        void complete(byte[] buf, int off, int len) {
+        }
 
-            @Override
-            void fail(byte[] error) {
-            }
-        };
-    }
+        @Override
+        void fail(byte[] error) {
+        }
+    };
     private static final int GATHER = 16 * 1024;
     /** Buffers for gathering several ready replies into one write; shared, so idle clients hold none. */
     private static final AtomicReferenceArray<byte[]> GATHER_BUFFERS = new AtomicReferenceArray<>(64);
@@ -686,21 +684,9 @@ final class ClientSession implements ClientLoop.Handler {
             return false;
         }
         int keys = keyPositions(spec, request);
-        int lane;
-        if (keys < 0) {
+        int lane = soleLane(spec, request, keys, keys > 0 ? slotOf(request, keyIndexes[0]) : 0);
+        if (lane == SEVERAL_LANES) {
             return false;
-        } else if (keys == 0) {
-            if (spec.has(CommandSpec.WRITE)) {
-                return false; // a keyless write (FLUSHALL): ordered against every lane
-            }
-            lane = homeLane;
-        } else {
-            lane = laneOf(slotOf(request, keyIndexes[0]));
-            for (int k = 1; k < keys; k++) {
-                if (laneOf(slotOf(request, keyIndexes[k])) != lane) {
-                    return false;
-                }
-            }
         }
         Endpoint endpoint = snapshot.endpoint(Side.SOURCE).orElse(null);
         if (endpoint == null || !loop.batch.add(this, laneSet[lane], endpoint, buf, from, to)) {
@@ -927,17 +913,17 @@ final class ClientSession implements ClientLoop.Handler {
     /** On a new own connection: what the client told Eden about itself, so the server knows it too. */
     private void replayClientState(UpstreamLink link, Endpoint endpoint) throws UpstreamLink.Unavailable {
         if (resp3) {
-            link.sendWords(endpoint, List.of(word("HELLO"), word("3")), ignored());
+            link.sendWords(endpoint, List.of(word("HELLO"), word("3")), IGNORED);
         }
         if (db != 0) {
-            link.sendWords(endpoint, List.of(word("SELECT"), word(Integer.toString(db))), ignored());
+            link.sendWords(endpoint, List.of(word("SELECT"), word(Integer.toString(db))), IGNORED);
         }
         if (clientName != null) {
-            link.sendWords(endpoint, List.of(word("CLIENT"), word("SETNAME"), clientName), ignored());
+            link.sendWords(endpoint, List.of(word("CLIENT"), word("SETNAME"), clientName), IGNORED);
         }
         for (var info : clientInfo.entrySet()) {
             link.sendWords(endpoint, List.of(word("CLIENT"), word("SETINFO"), word(info.getKey()), info.getValue()),
-                    ignored());
+                    IGNORED);
         }
     }
 
@@ -975,38 +961,50 @@ final class ClientSession implements ClientLoop.Handler {
             // SCRIPT LOAD / FLUSH: the other side must know the same scripts, so it is mirrored like a write
             return sendOnLane(0, homeLane, command, true, lastOfBatch, -1);
         }
+        int slot = keys > 0 ? slotOf(command, keyIndexes[0]) : 0;
+        int lane = soleLane(spec, command, keys, slot);
+        if (lane != SEVERAL_LANES) {
+            return keys == 0 ? sendOnLane(0, lane, command, false, lastOfBatch, -1)
+                    : sendOnLane(slot, lane, command, write, lastOfBatch, keyIndexes[0]);
+        }
+        if (inLoop) {
+            return BLOCKS;
+        }
+        boolean[] held = new boolean[lanes.count];
+        if (keys <= 0) {
+            Arrays.fill(held, true); // keys unknown, or a keyless write such as FLUSHALL: ordered against every lane
+            return sendWithBarrier(0, held, homeLane, command, write, null) ? DONE : STOP;
+        }
+        for (int k = 0; k < keys; k++) {
+            held[laneOf(slotOf(command, keyIndexes[k]))] = true;
+        }
+        return sendWithBarrier(slot, held, laneOf(slot), command, write, command.arg(keyIndexes[0])) ? DONE : STOP;
+    }
+
+    /** What {@link #soleLane} answers for a command that must be ordered against more than one lane. */
+    private static final int SEVERAL_LANES = -1;
+
+    /**
+     * The one lane a command with {@code keys} keys (-1: unknown) goes to: its keys' lane, the
+     * client's home lane without keys; {@link #SEVERAL_LANES} when its keys span lanes, are
+     * unknown, or it is a keyless write (FLUSHALL).
+     *
+     * @param firstSlot the slot of its first key, when it has one
+     */
+    private int soleLane(CommandSpec spec, RespRequest command, int keys, int firstSlot) {
         if (keys < 0 || (keys == 0 && spec != null && spec.has(CommandSpec.WRITE))) {
-            if (inLoop) {
-                return BLOCKS;
-            }
-            // keys unknown (or a keyless write such as FLUSHALL): ordered against every lane
-            boolean[] all = new boolean[lanes.count];
-            Arrays.fill(all, true);
-            return sendWithBarrier(0, all, homeLane, command, write, null) ? DONE : STOP;
+            return SEVERAL_LANES;
         }
         if (keys == 0) {
-            return sendOnLane(0, homeLane, command, false, lastOfBatch, -1);
+            return homeLane;
         }
-        int firstSlot = slotOf(command, keyIndexes[0]);
         int lane = laneOf(firstSlot);
-        boolean[] several = null;
         for (int k = 1; k < keys; k++) {
-            int other = laneOf(slotOf(command, keyIndexes[k]));
-            if (other != lane) {
-                if (inLoop) {
-                    return BLOCKS;
-                }
-                if (several == null) {
-                    several = new boolean[lanes.count];
-                    several[lane] = true;
-                }
-                several[other] = true;
+            if (laneOf(slotOf(command, keyIndexes[k])) != lane) {
+                return SEVERAL_LANES;
             }
         }
-        if (several != null) {
-            return sendWithBarrier(firstSlot, several, lane, command, write, command.arg(keyIndexes[0])) ? DONE : STOP;
-        }
-        return sendOnLane(firstSlot, lane, command, write, lastOfBatch, keyIndexes[0]);
+        return lane;
     }
 
     private static int slotOf(RespRequest command, int argument) {
@@ -1368,13 +1366,6 @@ final class ClientSession implements ClientLoop.Handler {
             mirrorSide = inMulti ? txMirror : decision.mirror().orElse(null);
             check = reply == null || readOnly || mirrorSide == null ? null
                     : new MirrorCheck(mirrorSide, decision.eitherSuffices(), db, key, lanes.mirrors, metrics, reply);
-        } catch (RuntimeException e) {
-            if (held != null) {
-                unlockAll(held);
-            }
-            throw e;
-        }
-        try {
             link.lock.lock();
             try {
                 if (held != null) {

@@ -20,7 +20,6 @@ import java.util.Arrays;
 final class LaneBatch {
     /** Commands per batch at most: a batch's replies are gathered until the last one comes. */
     static final int MAX_COMMANDS = 64;
-    private static final int MAX_LANES = 1024;
 
     private ClientSession owner;
     private UpstreamLink link;
@@ -30,7 +29,7 @@ final class LaneBatch {
     private int end;
     private final int[] lanes = new int[MAX_COMMANDS];
     private int size;
-    private final boolean[] held = new boolean[MAX_LANES];
+    private final boolean[] held = new boolean[ProxySettings.MAX_LANES];
     private final Lane[] heldLanes = new Lane[MAX_COMMANDS];
     private int heldCount;
 
@@ -122,12 +121,10 @@ final class LaneBatch {
     /** Writes the batch, then lets go of its connection and lanes; {@code reply} takes its replies. */
     void send(ClientSession.Reply reply, long readAt) throws UpstreamLink.Unavailable {
         try {
-            if (size == 1) {
-                reply.lane = lanes[0];
-            } else {
+            if (size > 1) {
                 reply.lanes = Arrays.copyOf(lanes, size);
             }
-            link.sendBatch(endpoint, buf, start, end - start, reply, readAt);
+            link.send(endpoint, buf, start, end - start, reply, lanes[0], readAt); // the loop holds its lock
         } finally {
             release();
         }

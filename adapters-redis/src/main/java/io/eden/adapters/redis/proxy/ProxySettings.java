@@ -24,6 +24,7 @@ public record ProxySettings(RespLimits clientLimits, Duration upstreamConnectTim
                             int lanes, int maxClients, long clientOutputLimit, long inflightRequestBudget,
                             Optional<ClientTls> clientTls, UpstreamTls upstreamTls, int upstreamConnections) {
     public static final int DEFAULT_LANES = 16;
+    public static final int MAX_LANES = 1024;
     /**
      * One connection per side, as nutcracker: every lane's commands of a round leave in one write
      * and Redis reads and answers them in one go. With one connection per lane a round touching
@@ -39,8 +40,8 @@ public record ProxySettings(RespLimits clientLimits, Duration upstreamConnectTim
         Objects.requireNonNull(upstreamTls, "upstreamTls is null");
         requirePositive("upstreamConnectTimeout", upstreamConnectTimeout);
         requirePositive("healthTimeout", healthTimeout);
-        if (lanes < 1 || lanes > 1024) {
-            throw new IllegalArgumentException("lanes must be between 1 and 1024, got " + lanes);
+        if (lanes < 1 || lanes > MAX_LANES) {
+            throw new IllegalArgumentException("lanes must be between 1 and " + MAX_LANES + ", got " + lanes);
         }
         if (upstreamConnections < 1 || upstreamConnections > 1024) {
             throw new IllegalArgumentException("upstream-connections must be between 1 and 1024, got "

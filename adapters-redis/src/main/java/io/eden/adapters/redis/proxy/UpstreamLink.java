@@ -125,27 +125,32 @@ final class UpstreamLink {
      */
     void send(Endpoint endpoint, byte[] frame, int off, int len, Waiter waiter, int lane, long readAt)
             throws Unavailable {
-        if (lock.isHeldByCurrentThread()) {
-            write(endpoint, frame, off, len, waiter, lane, readAt); // an event loop took it already: no second take
-            return;
-        }
-        lock.lock();
+        boolean taken = lockUnlessHeld();
         try {
-            write(endpoint, frame, off, len, waiter, lane, readAt);
+            Connection c = connected(endpoint);
+            queue(c, waiter, lane, readAt);
+            try {
+                c.out.write(frame, off, len);
+            } catch (IOException e) {
+                c.breakOff("write failed: " + UpstreamConnector.reason(e));
+            }
         } finally {
-            lock.unlock();
+            if (taken) {
+                lock.unlock();
+            }
         }
     }
 
-    private void write(Endpoint endpoint, byte[] frame, int off, int len, Waiter waiter, int lane, long readAt)
-            throws Unavailable {
-        Connection c = connected(endpoint);
-        queue(c, waiter, lane, readAt);
-        try {
-            c.out.write(frame, off, len);
-        } catch (IOException e) {
-            c.breakOff("write failed: " + UpstreamConnector.reason(e));
+    /**
+     * Takes {@link #lock} unless this thread holds it already (an event loop takes it to look at
+     * the connection before it sends): true when taken here, to be let go here.
+     */
+    private boolean lockUnlessHeld() {
+        if (lock.isHeldByCurrentThread()) {
+            return false;
         }
+        lock.lock();
+        return true;
     }
 
     /**
@@ -169,31 +174,15 @@ final class UpstreamLink {
         }
     }
 
+    /** A pipeline batch's waiter ({@link Waiter#lanes}) counts a command in flight for each of its lanes. */
     private static void queue(Connection c, Waiter waiter, int lane, long sentAt) {
         if (waiter != null) {
             waiter.sentAt = sentAt;
             waiter.lane = lane;
-            c.counts.sent(lane);
+            for (int i = 0, n = waiter.frames(); i < n; i++) {
+                c.counts.sent(waiter.laneOf(i));
+            }
             c.inflight.add(waiter);
-        }
-    }
-
-    /**
-     * Writes a pipeline batch: the commands {@code frame[off, off+len)}, of the lanes {@code
-     * waiter.lanes} (or {@code waiter.lane} alone), whose replies all go to {@code waiter}. The
-     * caller holds {@link #lock} and every lane of the batch, and has checked {@link #readyFor}.
-     */
-    void sendBatch(Endpoint endpoint, byte[] frame, int off, int len, Waiter waiter, long readAt) throws Unavailable {
-        Connection c = connected(endpoint);
-        waiter.sentAt = readAt;
-        for (int i = 0, n = waiter.frames(); i < n; i++) {
-            c.counts.sent(waiter.laneOf(i));
-        }
-        c.inflight.add(waiter);
-        try {
-            c.out.write(frame, off, len);
-        } catch (IOException e) {
-            c.breakOff("write failed: " + UpstreamConnector.reason(e));
         }
     }
 
@@ -212,10 +201,7 @@ final class UpstreamLink {
 
     /** Sends what was written, under {@link #lock}. */
     void flush() {
-        boolean held = lock.isHeldByCurrentThread();
-        if (!held) {
-            lock.lock();
-        }
+        boolean taken = lockUnlessHeld();
         try {
             Connection c = connection;
             if (c != null && !c.broken) {
@@ -226,7 +212,7 @@ final class UpstreamLink {
                 }
             }
         } finally {
-            if (!held) {
+            if (taken) {
                 lock.unlock();
             }
         }

@@ -18,20 +18,21 @@ public final class MovingRoute implements RouteView {
     private long version;
 
     public MovingRoute(Interlay interlay, Endpoint source, Endpoint target, Phase phase, Strategy strategy) {
-        this.interlay = interlay.boundTo(source.id());
-        this.source = source;
-        this.target = target;
-        if (strategy != null) {
-            move(phase, strategy, false);
-        }
+        this(interlay, source, target);
+        move(phase, strategy, false);
     }
 
     /** A route with no migration yet: everything goes to {@code source} until {@link #move}. */
     public static MovingRoute notMigrating(Interlay interlay, Endpoint source, Endpoint target) {
-        MovingRoute route = new MovingRoute(interlay, source, target, Phase.REPLICATING, null);
-        route.current = new RouteSnapshot(route.interlay, Optional.of(source), Optional.empty(), Optional.empty(),
-                Optional.empty(), ++route.version);
-        return route;
+        return new MovingRoute(interlay, source, target);
+    }
+
+    private MovingRoute(Interlay interlay, Endpoint source, Endpoint target) {
+        this.interlay = interlay.boundTo(source.id());
+        this.source = source;
+        this.target = target;
+        this.current = new RouteSnapshot(this.interlay, Optional.of(source), Optional.empty(), Optional.empty(),
+                Optional.empty(), ++version);
     }
 
     public synchronized void move(Phase phase, Strategy strategy, boolean copyComplete) {
