@@ -31,6 +31,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -931,7 +932,8 @@ final class ClientSession implements ClientLoop.Handler {
         return text.getBytes(StandardCharsets.US_ASCII);
     }
 
-    private static String rootName(CommandSpec spec) {
+    /** The command's name without its subcommand: {@code client} for {@code client|setname}. */
+    static String rootName(CommandSpec spec) {
         String n = spec.name();
         int bar = n.indexOf('|');
         return bar < 0 ? n : n.substring(0, bar);
@@ -941,13 +943,18 @@ final class ClientSession implements ClientLoop.Handler {
         return pinnedForGood || inMulti || watching || (pinned != null && pinned.inflight() > 0);
     }
 
+    /** Commands that always take the client's own connection: the state they create lives there. */
+    static final Set<String> PINNING_COMMANDS = Set.of("multi", "watch", "subscribe", "psubscribe",
+            "ssubscribe", "monitor", "hello", "client", "wait", "waitaof");
+
     private boolean needsPin(String cmd, RespRequest command, CommandSpec spec) {
         if (pinnedNow()) {
             return true;
         }
+        if (PINNING_COMMANDS.contains(cmd)) {
+            return true;
+        }
         return switch (cmd) {
-            case "multi", "watch", "subscribe", "psubscribe", "ssubscribe", "monitor", "hello", "client", "wait",
-                 "waitaof" -> true;
             case "select" -> command.argCount() != 2 || !command.argIs(1, "0");
             case "xread", "xreadgroup" -> command.hasWord("BLOCK");
             default -> spec != null && spec.has(CommandSpec.BLOCKING);

@@ -52,13 +52,14 @@ final class LaneBatch {
         if (spec.keysUnknown() || spec.has(CommandSpec.BLOCKING) || spec.has(CommandSpec.MOVABLEKEYS)) {
             return false;
         }
-        String name = spec.name();
-        int bar = name.indexOf('|');
-        String root = bar < 0 ? name : name.substring(0, bar);
+        String root = ClientSession.rootName(spec);
+        if (ClientSession.PINNING_COMMANDS.contains(root)) {
+            return false;
+        }
         return switch (root) {
-            case "quit", "reset", "auth", "hello", "client", "select", "multi", "exec", "discard", "watch", "unwatch",
-                 "subscribe", "psubscribe", "ssubscribe", "unsubscribe", "punsubscribe", "sunsubscribe", "monitor",
-                 "wait", "waitaof", "xread", "xreadgroup", "script", "function" -> false;
+            // handled by Eden on their way (dispatch), or pinned depending on their arguments or the client's state
+            case "quit", "reset", "auth", "select", "xread", "xreadgroup", "script", "function", "exec", "discard",
+                 "unwatch", "unsubscribe", "punsubscribe", "sunsubscribe" -> false;
             default -> !root.startsWith("eval") && !root.startsWith("fcall");
         };
     }
