@@ -4,6 +4,7 @@
 # ROUNDS interleaved rounds (direct, Eden, nutcracker one after the other), medians printed,
 # then Eden's resident memory with 10,000 idle clients.
 #   ROUNDS=3 REQUESTS=100000 bench/redis-proxy.sh   (REQUESTS per unpipelined run; -P 16 runs send 16 times as many)
+# RESULTS=FILE keeps every run's line (round, case, target, ops/s, p50, p99, max, CPU ticks) as CSV.
 # EDEN_OPTIONS adds Eden options, e.g. EDEN_OPTIONS="--option redis.lanes=4"; JAVA_OPTS its JVM's,
 # e.g. JAVA_OPTS=-Deden.redis.loops=2 (client event loops; default: half the cores, at least one).
 # PIN (1): the server side (redis-server and the proxy measured) runs on the first half of the CPUs,
@@ -89,7 +90,7 @@ declare -A proxy_pid=([eden]=$eden_pid [nutcracker]=$nutcracker_pid)
 . "$root/bench/cpu-ticks.sh"
 TIMEFORMAT='%3U %3S'
 results="$work/results.csv"
-echo "round,case,target,rps,p50,p99,redis_ticks,proxy_ticks,bench_user,bench_sys,proxy_sys_ticks,requests" >"$results"
+echo "round,case,target,rps,p50,p99,max,redis_ticks,proxy_ticks,bench_user,bench_sys,proxy_sys_ticks,requests" >"$results"
 # warm-up (JIT) so the first measured round is not Eden's compile time
 "${on_load[@]}" redis-benchmark -p "$eden_port" -t set,get -n 200000 -c 50 -P 16 -r 100000 -q >/dev/null 2>&1 || true
 for round in $(seq "$rounds"); do
@@ -104,13 +105,15 @@ for round in $(seq "$rounds"); do
                 -c "$clients" -P "$pipeline" -r 100000 --csv >"$work/run.csv" 2>/dev/null; } 2>"$work/run.time" || true
             redis1=$(ticks "$redis_pid"); proxy1=$(ticks "${proxy_pid[$target]:-}"); psys1=$(sys_ticks "${proxy_pid[$target]:-}")
             line=$(grep "^\"$test\"" "$work/run.csv" | head -1 || true)
-            IFS=, read -r _ rps _ _ p50 _ p99 _ <<<"${line//\"/}"
+            IFS=, read -r _ rps _ _ p50 _ p99 max <<<"${line//\"/}"
             read -r bench_user bench_sys <"$work/run.time"
-            echo "$round,$test c=$clients P=$pipeline,$target,$rps,$p50,$p99,$((redis1 - redis0)),$((proxy1 - proxy0)),$bench_user,$bench_sys,$((psys1 - psys0)),$n" >>"$results"
+            echo "$round,$test c=$clients P=$pipeline,$target,$rps,$p50,$p99,$max,$((redis1 - redis0)),$((proxy1 - proxy0)),$bench_user,$bench_sys,$((psys1 - psys0)),$n" >>"$results"
         done
     done
     echo "round $round of $rounds done" >&2
 done
+
+[ -n "${RESULTS:-}" ] && cp "$results" "$RESULTS"
 
 # resident memory of a freshly started Eden holding idle clients (the load above grew the heap of the first one)
 kill "$eden_pid" 2>/dev/null || true
@@ -152,6 +155,14 @@ for c in cases:
     print(f"{c:<20}{d:>13.0f}{e:>12.0f}{n:>13.0f}{lat['direct']:>17}{lat['eden']:>17}{lat['nutcracker']:>17}"
           f"{e / n:>11.2f}{e / d:>12.2f}")
 print(f"(medians of {len(set(r['round'] for r in rows))} interleaved rounds; latencies in ms)")
+print()
+# the slowest request of any round: where a pause (a collection, a stall) shows, which p99 hides
+def worst(case, target):
+    vals = [float(r["max"]) for r in rows if r["case"] == case and r["target"] == target and r["max"]]
+    return max(vals) if vals else float("nan")
+print("Slowest request of any round, ms (direct / eden / nutcracker):")
+for c in cases:
+    print(f"{c:<20}" + " / ".join(f"{worst(c, t):.1f}" for t in ("direct", "eden", "nutcracker")))
 print()
 # What each request costs in CPU, per process (user + system; /proc for the servers, the shell's
 # time for redis-benchmark): the ops/s any placement can reach is bounded by these costs.
