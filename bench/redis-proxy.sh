@@ -113,7 +113,7 @@ for round in $(seq "$rounds"); do
     echo "round $round of $rounds done" >&2
 done
 
-[ -n "${RESULTS:-}" ] && cp "$results" "$RESULTS"
+if [ -n "${RESULTS:-}" ]; then cp "$results" "$RESULTS"; fi
 
 # resident memory of a freshly started Eden holding idle clients (the load above grew the heap of the first one)
 kill "$eden_pid" 2>/dev/null || true
