@@ -1,5 +1,6 @@
 package io.eden.adapters.redis;
 
+import static io.eden.adapters.redis.support.RawClient.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.eden.adapters.redis.support.EdenUnderTest;
@@ -37,14 +38,6 @@ class RedisClientLoopTest {
         }
     }
 
-    private static String command(String... words) {
-        StringBuilder frame = new StringBuilder("*").append(words.length).append("\r\n");
-        for (String word : words) {
-            frame.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(word)
-                    .append("\r\n");
-        }
-        return frame.toString();
-    }
 
     @Test
     void commands_that_wait_and_commands_that_do_not_keep_their_order_in_one_pipeline() throws IOException {

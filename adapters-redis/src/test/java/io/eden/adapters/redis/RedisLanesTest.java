@@ -1,5 +1,6 @@
 package io.eden.adapters.redis;
 
+import static io.eden.adapters.redis.support.RawClient.command;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -263,6 +264,25 @@ class RedisLanesTest {
             assertEquals("beta", b.clientGetname());
         }
     }
+
+    @Test
+    void client_names_are_answered_as_the_server_answers_them() throws Exception {
+        // kept by Eden while the client is on the lanes: every answer must be the server's, byte for byte
+        String script = command("CLIENT", "SETNAME", "bad name") + command("CLIENT", "GETNAME")
+                + command("CLIENT", "SETNAME", "alpha") + command("CLIENT", "GETNAME")
+                + command("CLIENT", "SETNAME") + command("CLIENT", "SETNAME", "") + command("CLIENT", "GETNAME")
+                + command("CLIENT", "SETINFO", "lib-name", "mylib") + command("CLIENT", "SETNAME", "beta")
+                + command("RESET") + command("CLIENT", "GETNAME") + command("QUIT");
+        String direct;
+        try (RawClient raw = new RawClient(redis.port())) {
+            direct = raw.send(script).readUntilClosed();
+        }
+        try (RawClient raw = new RawClient(eden.port())) {
+            assertEquals(direct, raw.send(script).readUntilClosed());
+        }
+        assertTrue(direct.startsWith("-ERR Client names cannot contain spaces"), direct);
+    }
+
 
     @Test
     void scripts_load_and_run_by_sha() {

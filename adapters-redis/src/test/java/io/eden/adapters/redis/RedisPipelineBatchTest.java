@@ -1,5 +1,6 @@
 package io.eden.adapters.redis;
 
+import static io.eden.adapters.redis.support.RawClient.command;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -26,13 +27,6 @@ import redis.clients.jedis.exceptions.JedisDataException;
  */
 class RedisPipelineBatchTest {
 
-    private static String command(String... words) {
-        StringBuilder out = new StringBuilder("*").append(words.length).append("\r\n");
-        for (String word : words) {
-            out.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(word).append("\r\n");
-        }
-        return out.toString();
-    }
 
     @Test
     void a_pipeline_mixing_plain_and_special_commands_gets_every_reply_in_order() {

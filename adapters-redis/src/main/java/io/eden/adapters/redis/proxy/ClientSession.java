@@ -8,7 +8,6 @@ import io.eden.adapters.redis.resp.RespProtocolException;
 import io.eden.adapters.redis.resp.RespRequest;
 import io.eden.adapters.redis.resp.RespValue;
 import io.eden.adapters.redis.resp.RespValue.ArrayValue;
-import io.eden.adapters.redis.resp.RespValue.BulkString;
 import io.eden.adapters.redis.resp.RespWriter;
 import io.eden.application.spi.EdenMetrics.Counter;
 import io.eden.application.spi.RouteSnapshot;
@@ -68,7 +67,6 @@ final class ClientSession implements ClientLoop.Handler {
     private static final byte[] OK = "+OK\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RESET = "+RESET\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NOTHING = new byte[0];
-    private static final byte[] NULL_BULK = "$-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] NULL_ARRAY = "*-1\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final byte[] RESP3_NULL = "_\r\n".getBytes(StandardCharsets.US_ASCII);
     /** Takes a reply nobody reads: of what Eden replays on a new connection. */
@@ -154,8 +152,7 @@ final class ClientSession implements ClientLoop.Handler {
     private boolean inMulti;
     private boolean watching;
     private final boolean[] txLanes;
-    private byte[] clientName;
-    private final java.util.Map<String, byte[]> clientInfo = new java.util.TreeMap<>();
+    private final ClientNames names = new ClientNames();
     /** The client's pinned connection to the side a migration mirrors to, while one does. */
     private volatile UpstreamLink pinnedMirror;
     /** The side a transaction's MULTI was mirrored to (null: not mirrored), kept until EXEC or DISCARD. */
@@ -820,7 +817,9 @@ final class ClientSession implements ClientLoop.Handler {
                 if (inLoop) {
                     return BLOCKS;
                 }
-                if (spec != null && clientLocally(spec.name(), command.args())) {
+                byte[] answer = spec != null && !pinnedNow() ? names.answer(spec.name(), command.args()) : null;
+                if (answer != null) {
+                    appendLocal(answer, false);
                     return DONE;
                 }
                 if (spec != null && spec.name().equals("client") && !pinnedNow()) {
@@ -850,86 +849,16 @@ final class ClientSession implements ClientLoop.Handler {
         return sendOnLanes(command, spec, lastOfBatch);
     }
 
-    /**
-     * CLIENT SETNAME / SETINFO / GETNAME of a client on the lanes: kept by Eden (answered as the
-     * server would) and replayed on the client's own connection once it needs one (CLIENT ID,
-     * INFO, LIST...), so that the server then knows the client by them. True when answered here.
-     */
-    private boolean clientLocally(String sub, List<RespValue> args) {
-        if (pinnedNow()) {
-            return false;
-        }
-        switch (sub) {
-            case "client|setname" -> {
-                if (args.size() != 3) {
-                    return false;
-                }
-                byte[] value = bytes(args, 2);
-                if (!validName(value)) {
-                    appendLocal(RespWriter.encodeError(
-                            "ERR Client names cannot contain spaces, newlines or special characters."), false);
-                    return true;
-                }
-                clientName = value.length == 0 ? null : value;
-                appendLocal(OK, false);
-                return true;
-            }
-            case "client|getname" -> {
-                if (args.size() != 2) {
-                    return false;
-                }
-                appendLocal(clientName == null ? NULL_BULK : RespWriter.encode(new BulkString(clientName)), false);
-                return true;
-            }
-            case "client|setinfo" -> {
-                if (args.size() != 4) {
-                    return false;
-                }
-                String attribute = ((BulkString) args.get(2)).text().toLowerCase(java.util.Locale.ROOT);
-                if (!attribute.equals("lib-name") && !attribute.equals("lib-ver")) {
-                    return false; // the server's own error
-                }
-                if (!validName(bytes(args, 3))) {
-                    return false;
-                }
-                clientInfo.put(attribute, bytes(args, 3));
-                appendLocal(OK, false);
-                return true;
-            }
-            default -> {
-                return false;
-            }
-        }
-    }
-
-    private static boolean validName(byte[] value) {
-        for (byte b : value) {
-            if (b < '!' || b > '~') {
-                return false;
-            }
-        }
-        return true;
-    }
-
     /** On a new own connection: what the client told Eden about itself, so the server knows it too. */
     private void replayClientState(UpstreamLink link, Endpoint endpoint) throws UpstreamLink.Unavailable {
         if (resp3) {
-            link.sendWords(endpoint, List.of(word("HELLO"), word("3")), IGNORED);
+            link.sendWords(endpoint, List.of(ClientNames.word("HELLO"), ClientNames.word("3")), IGNORED);
         }
         if (db != 0) {
-            link.sendWords(endpoint, List.of(word("SELECT"), word(Integer.toString(db))), IGNORED);
-        }
-        if (clientName != null) {
-            link.sendWords(endpoint, List.of(word("CLIENT"), word("SETNAME"), clientName), IGNORED);
-        }
-        for (var info : clientInfo.entrySet()) {
-            link.sendWords(endpoint, List.of(word("CLIENT"), word("SETINFO"), word(info.getKey()), info.getValue()),
+            link.sendWords(endpoint, List.of(ClientNames.word("SELECT"), ClientNames.word(Integer.toString(db))),
                     IGNORED);
         }
-    }
-
-    private static byte[] word(String text) {
-        return text.getBytes(StandardCharsets.US_ASCII);
+        names.replayOn(link, endpoint, IGNORED);
     }
 
     /** The command's name without its subcommand: {@code client} for {@code client|setname}. */
@@ -1570,8 +1499,7 @@ final class ClientSession implements ClientLoop.Handler {
     private void reset() {
         awaitOwnReplies();
         closePinned();
-        clientName = null;
-        clientInfo.clear();
+        names.clear();
         pinnedForGood = false;
         inMulti = false;
         watching = false;
@@ -2096,10 +2024,6 @@ final class ClientSession implements ClientLoop.Handler {
     private static Endpoint endpoint(RouteSnapshot snapshot, Side side) throws UpstreamLink.Unavailable {
         return snapshot.endpoint(side).orElseThrow(
                 () -> new UpstreamLink.Unavailable("Eden: the route has no " + side.name().toLowerCase() + " endpoint"));
-    }
-
-    private static byte[] bytes(List<RespValue> args, int index) {
-        return ((BulkString) args.get(index)).bytes();
     }
 
     /** Waits for the writer to pass on the last replies (bounded), used when the listener closes. */

@@ -17,6 +17,16 @@ public final class RawClient implements AutoCloseable {
         socket.setSoTimeout(5_000);
     }
 
+    /** {@code words} as a RESP array of bulk strings, the way client libraries send commands. */
+    public static String command(String... words) {
+        StringBuilder frame = new StringBuilder("*").append(words.length).append("\r\n");
+        for (String word : words) {
+            frame.append('$').append(word.getBytes(StandardCharsets.UTF_8).length).append("\r\n").append(word)
+                    .append("\r\n");
+        }
+        return frame.toString();
+    }
+
     public RawClient send(String text) throws IOException {
         return send(text.getBytes(StandardCharsets.UTF_8));
     }
