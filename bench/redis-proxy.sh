@@ -147,14 +147,23 @@ cases = list(dict.fromkeys(r["case"] for r in rows))
 def med(case, target, field):
     vals = [float(r[field]) for r in rows if r["case"] == case and r["target"] == target and r[field]]
     return statistics.median(vals) if vals else float("nan")
+# the three targets of a round ran within a minute of each other: their ratio is free of the drift
+# between rounds, which moves all three (load generator included) by up to a third on this VM
+def per_round(case, target, other):
+    rps = {(r["round"], r["target"]): float(r["rps"]) for r in rows if r["case"] == case and r["rps"]}
+    vals = [rps[(rd, target)] / rps[(rd, other)] for rd, t in rps if t == target and (rd, other) in rps]
+    return statistics.median(vals) if vals else float("nan")
 print(f"{'case':<20}{'direct ops/s':>13}{'eden ops/s':>12}{'nutcr. ops/s':>13}"
-      f"{'direct p50/p99':>17}{'eden p50/p99':>17}{'nutcr. p50/p99':>17}{'eden/nutcr':>11}{'eden/direct':>12}")
+      f"{'direct p50/p99':>17}{'eden p50/p99':>17}{'nutcr. p50/p99':>17}{'eden/nutcr':>11}{'eden/direct':>12}"
+      f"{'per round':>15}")
 for c in cases:
     d, e, n = (med(c, t, "rps") for t in ("direct", "eden", "nutcracker"))
     lat = {t: f"{med(c, t, 'p50'):.3f}/{med(c, t, 'p99'):.3f}" for t in ("direct", "eden", "nutcracker")}
+    rounds_ratio = f"{per_round(c, 'eden', 'nutcracker'):.2f} / {per_round(c, 'eden', 'direct'):.2f}"
     print(f"{c:<20}{d:>13.0f}{e:>12.0f}{n:>13.0f}{lat['direct']:>17}{lat['eden']:>17}{lat['nutcracker']:>17}"
-          f"{e / n:>11.2f}{e / d:>12.2f}")
-print(f"(medians of {len(set(r['round'] for r in rows))} interleaved rounds; latencies in ms)")
+          f"{e / n:>11.2f}{e / d:>12.2f}{rounds_ratio:>15}")
+print(f"(medians of {len(set(r['round'] for r in rows))} interleaved rounds; latencies in ms; per round: the median of"
+      f" each round's eden/nutcr and eden/direct)")
 print()
 # the slowest request of any round: where a pause (a collection, a stall) shows, which p99 hides
 def worst(case, target):
