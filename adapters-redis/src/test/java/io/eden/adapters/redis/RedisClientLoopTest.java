@@ -38,7 +38,6 @@ class RedisClientLoopTest {
         }
     }
 
-
     @Test
     void commands_that_wait_and_commands_that_do_not_keep_their_order_in_one_pipeline() throws IOException {
         StringBuilder pipeline = new StringBuilder();

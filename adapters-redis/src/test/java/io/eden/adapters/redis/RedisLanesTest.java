@@ -283,7 +283,6 @@ class RedisLanesTest {
         assertTrue(direct.startsWith("-ERR Client names cannot contain spaces"), direct);
     }
 
-
     @Test
     void scripts_load_and_run_by_sha() {
         try (Jedis client = eden.jedis()) {

@@ -27,7 +27,6 @@ import redis.clients.jedis.exceptions.JedisDataException;
  */
 class RedisPipelineBatchTest {
 
-
     @Test
     void a_pipeline_mixing_plain_and_special_commands_gets_every_reply_in_order() {
         try (RealRedis redis = RealRedis.start();
