@@ -129,8 +129,8 @@ public final class EdenServerCommand implements Callable<Integer> {
         EdenServer server = new EdenServer(config()).start();
         // Startup leaves megabytes of objects that live as long as the process (configuration, the
         // metadata store, class metadata) in the young generation, where every young collection copies
-        // them again until they are old enough: 16-32 ms pauses instead of 3-9 ms for the first fifteen
-        // collections on our test VM (decision 25). One full collection now moves them to the old one.
+        // them again until they are old enough: 16-32 ms pauses instead of 3-9 ms in our GC logs on a
+        // 2-vCPU VM (decision 25). One full collection now moves them to the old generation.
         System.gc();
         // Ctrl-C and SIGTERM close everything in reverse order; a failed start has closed itself already
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {

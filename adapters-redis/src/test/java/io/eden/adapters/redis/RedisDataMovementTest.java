@@ -356,7 +356,6 @@ class RedisDataMovementTest {
                 new MovingRoute(interlay, from, to, Phase.REPLICATING, Movements.DUAL_WRITE));
     }
 
-    /** Keys of every type in {@code db}, a tenth with a TTL. */
     /**
      * Clients write through Eden (the mixed writers, or pipelining ones) while the source is copied
      * to the target with dual writes; {@code checks} looks at the finished movement before it is
@@ -372,7 +371,9 @@ class RedisDataMovementTest {
                 : new MovingRoute(interlay, from, to, Phase.REPLICATING, Movements.DUAL_WRITE));
              Writers writers = new Writers(eden, 8, pipelined)) {
             writers.awaitSome(200);
-            route[0].move(Phase.REPLICATING, Movements.DUAL_WRITE, false); // beforeMigration: it begins now
+            if (beforeMigration) {
+                route[0].move(Phase.REPLICATING, Movements.DUAL_WRITE, false); // the migration begins under them
+            }
             DataMovement movement = eden.adapter.startDataMovement(movements.request(from, to,
                     DataMode.Replace.REPLACE, new FailureHandling.RollbackAll()));
             try {
@@ -389,6 +390,7 @@ class RedisDataMovementTest {
         }
     }
 
+    /** Keys of every type in {@code db}, a tenth with a TTL. */
     static void fill(RealRedis redis, int db, int count) {
         try (Jedis jedis = redis.direct()) {
             jedis.select(db);

@@ -862,7 +862,7 @@ final class ClientSession implements ClientLoop.Handler {
     }
 
     /** The command's name without its subcommand: {@code client} for {@code client|setname}. */
-    static String rootName(CommandSpec spec) {
+    private static String rootName(CommandSpec spec) {
         String n = spec.name();
         int bar = n.indexOf('|');
         return bar < 0 ? n : n.substring(0, bar);
@@ -873,7 +873,7 @@ final class ClientSession implements ClientLoop.Handler {
     }
 
     /** Commands that always take the client's own connection: the state they create lives there. */
-    static final Set<String> PINNING_COMMANDS = Set.of("multi", "watch", "subscribe", "psubscribe",
+    private static final Set<String> PINNING_COMMANDS = Set.of("multi", "watch", "subscribe", "psubscribe",
             "ssubscribe", "monitor", "hello", "client", "wait", "waitaof");
 
     private boolean needsPin(String cmd, RespRequest command, CommandSpec spec) {
@@ -887,6 +887,28 @@ final class ClientSession implements ClientLoop.Handler {
             case "select" -> command.argCount() != 2 || !command.argIs(1, "0");
             case "xread", "xreadgroup" -> command.hasWord("BLOCK");
             default -> spec != null && spec.has(CommandSpec.BLOCKING);
+        };
+    }
+
+    /**
+     * Whether commands of {@code spec} may join a {@link LaneBatch}, which skips {@link #dispatch}:
+     * nothing about them needs its handling (connection state, scripts to learn, blocking, keys the
+     * server must find), whatever their arguments. Kept next to dispatch and {@link #needsPin} so
+     * that a command they learn to handle is taken out of batches in the same change.
+     */
+    static boolean batchable(CommandSpec spec) {
+        if (spec.keysUnknown() || spec.has(CommandSpec.BLOCKING) || spec.has(CommandSpec.MOVABLEKEYS)) {
+            return false;
+        }
+        String root = rootName(spec);
+        if (PINNING_COMMANDS.contains(root)) {
+            return false;
+        }
+        return switch (root) {
+            // handled on their way (dispatch), or pinned depending on their arguments or the client's state
+            case "quit", "reset", "auth", "select", "xread", "xreadgroup", "script", "function", "exec", "discard",
+                 "unwatch", "unsubscribe", "punsubscribe", "sunsubscribe" -> false;
+            default -> !root.startsWith("eval") && !root.startsWith("fcall");
         };
     }
 

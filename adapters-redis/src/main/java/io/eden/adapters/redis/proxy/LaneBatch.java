@@ -36,32 +36,13 @@ final class LaneBatch {
     private CommandSpec lastSpec;
     private boolean lastPlain;
 
-    /**
-     * Whether commands of {@code spec} may join a batch: nothing about them needs Eden's own
-     * handling (connection state, scripts to learn, blocking, keys the server must find).
-     */
+    /** {@link ClientSession#batchable}, remembered for the last command table entry asked about. */
     boolean plain(CommandSpec spec) {
         if (spec != lastSpec) {
-            lastPlain = plainCommand(spec);
+            lastPlain = ClientSession.batchable(spec);
             lastSpec = spec;
         }
         return lastPlain;
-    }
-
-    private static boolean plainCommand(CommandSpec spec) {
-        if (spec.keysUnknown() || spec.has(CommandSpec.BLOCKING) || spec.has(CommandSpec.MOVABLEKEYS)) {
-            return false;
-        }
-        String root = ClientSession.rootName(spec);
-        if (ClientSession.PINNING_COMMANDS.contains(root)) {
-            return false;
-        }
-        return switch (root) {
-            // handled by Eden on their way (dispatch), or pinned depending on their arguments or the client's state
-            case "quit", "reset", "auth", "select", "xread", "xreadgroup", "script", "function", "exec", "discard",
-                 "unwatch", "unsubscribe", "punsubscribe", "sunsubscribe" -> false;
-            default -> !root.startsWith("eval") && !root.startsWith("fcall");
-        };
     }
 
     /**
